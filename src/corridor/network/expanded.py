@@ -1,0 +1,347 @@
+"""The expanded graph: nodes split by layer, with moves, transfers and border dwell as edges.
+
+A vertex is (node, layer). A link becomes a MOVE edge between the vertices of its layer at its two
+ends (two edges when bidirectional). A transfer row becomes two TRANSFER edges between the layers
+at its node. A link direction that crosses a border is preceded by a BORDER edge into an auxiliary
+vertex, so dwell is a leg of its own. All per-edge figures are flat numpy arrays in CSR order
+(edges sorted by source vertex), independent of any query; routing scales them by the cargo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from corridor.network.records import MODES, mode_of_layer
+
+if TYPE_CHECKING:
+    from corridor.network.model import Network
+
+MOVE, TRANSFER, BORDER = 0, 1, 2
+BORDER_LAYER = "border"
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+_A = TypeVar("_A", bound=npt.NDArray[Any])
+
+
+def mode_bit(mode: str) -> int:
+    return 1 << MODES.index(mode)
+
+
+@dataclass(frozen=True, eq=False)
+class CrossingDirection:
+    """One crossing in one direction, with dwell and fee per commodity class."""
+
+    crossing_id: str
+    name: str
+    link: int
+    reverse: bool
+
+
+@dataclass(frozen=True, eq=False)
+class ExpandedGraph:
+    """Flat arrays of the expanded graph. Built once per `Network`; all arrays are read-only."""
+
+    vertex_node: IntArray
+    vertex_layer: tuple[str, ...]
+    vertices_of_node: Mapping[int, tuple[int, ...]]
+    indptr: IntArray
+    src: IntArray
+    dst: IntArray
+    kind: npt.NDArray[np.int8]
+    ref: IntArray  # link index for MOVE and BORDER edges, transfer index for TRANSFER edges
+    reverse: BoolArray
+    crossdir: IntArray  # index into `crossing_directions` for BORDER edges, else -1
+    schedule: IntArray  # index into `schedules` for scheduled MOVE edges, else -1
+    mode_bits: npt.NDArray[np.int16]
+    src_node: IntArray
+    dst_node: IntArray
+    distance_km: FloatArray
+    hours: FloatArray  # median; BORDER edges take theirs from `dwell_median_h`
+    hours_p90: FloatArray
+    feu_cost: FloatArray  # price per 40' box, border fees excluded
+    t_cost: FloatArray  # price per tonne for bulk commodities
+    wtw_g_per_t: FloatArray
+    ttw_g_per_t: FloatArray
+    carries: BoolArray  # (commodity, edge): the commodity may take this edge
+    classes: tuple[str, ...]
+    commodity_class: IntArray  # class index per commodity
+    crossing_directions: tuple[CrossingDirection, ...]
+    dwell_median_h: FloatArray  # (crossing direction, class)
+    dwell_p90_h: FloatArray
+    border_fee_feu: FloatArray
+    green_lane: BoolArray
+    schedules: tuple[FloatArray, ...]  # sorted weekly departure hours
+    schedule_services: tuple[tuple[str, ...], ...]
+
+    @property
+    def n_vertices(self) -> int:
+        return len(self.vertex_node)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.src)
+
+
+def _frozen(array: _A) -> _A:
+    array.setflags(write=False)
+    return array
+
+
+def compile_graph(network: Network) -> ExpandedGraph:
+    """Compile a network's records into the expanded graph's arrays."""
+    links = network.links
+    node_index = network.node_index
+    commodities = network.commodities
+
+    vertex_of: dict[tuple[int, str], int] = {}
+    vertex_node: list[int] = []
+    vertex_layer: list[str] = []
+
+    def vertex(node: int, layer: str) -> int:
+        key = (node, layer)
+        if key not in vertex_of:
+            vertex_of[key] = len(vertex_node)
+            vertex_node.append(node)
+            vertex_layer.append(layer)
+        return vertex_of[key]
+
+    for link in links:
+        vertex(node_index[link.from_node], link.layer)
+        vertex(node_index[link.to_node], link.layer)
+    real_vertices = dict(vertex_of)
+
+    move_factor = {
+        (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "move"
+    }
+    hub_factor = {f.mode: f for f in network.emission_factors if f.activity == "hub"}
+
+    classes = tuple(dict.fromkeys(["general", *(c.border_class for c in commodities)]))
+    class_index = {c: i for i, c in enumerate(classes)}
+    crossdirs: list[CrossingDirection] = []
+    crossdir_of: dict[tuple[int, bool], int] = {}
+    rules_by_dir: dict[int, dict[str, tuple[float, float, float, bool]]] = {}
+    for rule in network.crossings:
+        key = (network.link_index[rule.link_id], rule.direction == "reverse")
+        if key not in crossdir_of:
+            crossdir_of[key] = len(crossdirs)
+            crossdirs.append(CrossingDirection(rule.crossing_id, rule.name, key[0], key[1]))
+            rules_by_dir[crossdir_of[key]] = {}
+        rules_by_dir[crossdir_of[key]][rule.commodity_class] = (
+            rule.dwell_median_h,
+            rule.dwell_p90_h,
+            rule.fee_usd_per_feu,
+            rule.green_lane,
+        )
+    shape = (len(crossdirs), len(classes))
+    dwell_median, dwell_p90 = np.zeros(shape), np.zeros(shape)
+    border_fee, green = np.zeros(shape), np.zeros(shape, dtype=bool)
+    for d, rules in rules_by_dir.items():
+        general = rules["general"]
+        for cls, c in class_index.items():
+            median, p90, fee, lane = rules.get(cls, general)
+            dwell_median[d, c], dwell_p90[d, c], border_fee[d, c], green[d, c] = (
+                median,
+                p90,
+                fee,
+                lane,
+            )
+
+    departures: dict[tuple[int, bool], set[float]] = {}
+    services_on: dict[tuple[int, bool], list[str]] = {}
+    for service in network.services:
+        lk = network.link_index[service.link_id]
+        directions = {"forward": (False,), "reverse": (True,), "both": (False, True)}
+        for rev in directions[service.direction]:
+            departures.setdefault((lk, rev), set()).update(service.departures_h)
+            services_on.setdefault((lk, rev), []).append(service.service_id)
+    schedule_keys = sorted(departures)
+    schedule_of = {key: i for i, key in enumerate(schedule_keys)}
+    schedules = tuple(
+        _frozen(np.array(sorted(departures[k]), dtype=np.float64)) for k in schedule_keys
+    )
+    schedule_services = tuple(tuple(services_on[k]) for k in schedule_keys)
+
+    columns: dict[str, list[float | int | bool]] = {
+        name: []
+        for name in [
+            "src",
+            "kind",
+            "ref",
+            "reverse",
+            "crossdir",
+            "schedule",
+            "mode_bits",
+            "dst",
+            "distance_km",
+            "hours",
+            "hours_p90",
+            "feu_cost",
+            "t_cost",
+            "wtw",
+            "ttw",
+        ]
+    }
+    carries_rows: list[list[bool]] = []
+
+    def add(
+        src: int,
+        dst: int,
+        kind: int,
+        ref: int,
+        reverse: bool,
+        *,
+        crossdir: int = -1,
+        schedule: int = -1,
+        bits: int,
+        distance: float = 0.0,
+        hours: float = 0.0,
+        hours_p90: float = 0.0,
+        feu_cost: float = 0.0,
+        t_cost: float = 0.0,
+        wtw: float = 0.0,
+        ttw: float = 0.0,
+        carries: list[bool],
+    ) -> None:
+        values = (
+            src,
+            kind,
+            ref,
+            reverse,
+            crossdir,
+            schedule,
+            bits,
+            dst,
+            distance,
+            hours,
+            hours_p90,
+            feu_cost,
+            t_cost,
+            wtw,
+            ttw,
+        )
+        for name, value in zip(columns, values, strict=True):
+            columns[name].append(value)
+        carries_rows.append(carries)
+
+    for li, link in enumerate(links):
+        factor = move_factor[(link.mode, link.energy_carrier)]
+        carries = [link.mode in c.modes and link.carries(c.commodity) for c in commodities]
+        ends = [(link.from_node, link.to_node, False)]
+        if link.bidirectional:
+            ends.append((link.to_node, link.from_node, True))
+        for a, b, rev in ends:
+            u = real_vertices[(node_index[a], link.layer)]
+            w = real_vertices[(node_index[b], link.layer)]
+            cdi = crossdir_of.get((li, rev))
+            if cdi is not None:
+                layer = f"{BORDER_LAYER}:{crossdirs[cdi].crossing_id}:{int(rev)}"
+                aux = vertex(node_index[a], layer)
+                add(
+                    u, aux, BORDER, li, rev, crossdir=cdi, bits=mode_bit(link.mode), carries=carries
+                )
+                u = aux
+            add(
+                u,
+                w,
+                MOVE,
+                li,
+                rev,
+                schedule=schedule_of.get((li, rev), -1),
+                bits=mode_bit(link.mode),
+                distance=link.distance_km,
+                hours=link.duration_h,
+                hours_p90=link.duration_h,
+                feu_cost=link.tariff_usd_per_feu_km * link.distance_km + link.tariff_usd_per_feu,
+                t_cost=link.tariff_usd_per_t_km * link.distance_km,
+                wtw=factor.wtw_g * link.distance_km,
+                ttw=factor.ttw_g * link.distance_km,
+                carries=carries,
+            )
+
+    for ti, transfer in enumerate(network.transfers):
+        n = node_index[transfer.node_id]
+        va = real_vertices[(n, transfer.from_layer)]
+        vb = real_vertices[(n, transfer.to_layer)]
+        modes = {mode_of_layer(transfer.from_layer), mode_of_layer(transfer.to_layer)}
+        bits = sum(mode_bit(m) for m in modes)
+        carries = [modes <= set(c.modes) for c in commodities]
+        hub = hub_factor[transfer.kind]
+        for s, t in ((va, vb), (vb, va)):
+            add(
+                s,
+                t,
+                TRANSFER,
+                ti,
+                s == vb,
+                bits=bits,
+                hours=transfer.duration_h,
+                hours_p90=transfer.duration_p90_h,
+                feu_cost=transfer.cost_usd_per_feu,
+                t_cost=transfer.cost_usd_per_t,
+                wtw=hub.wtw_g,
+                ttw=hub.ttw_g,
+                carries=carries,
+            )
+
+    src = np.array(columns["src"], dtype=np.int32)
+    order = np.argsort(src, kind="stable")
+    n_vertices = len(vertex_node)
+
+    def col(name: str, dtype: type[np.generic]) -> Any:
+        return _frozen(np.asarray(columns[name], dtype=dtype)[order])
+
+    vnode = np.array(vertex_node, dtype=np.int32)
+    dst = col("dst", np.int32)
+    indptr = np.zeros(n_vertices + 1, dtype=np.int32)
+    np.cumsum(np.bincount(src, minlength=n_vertices), out=indptr[1:])
+    carries_matrix = np.array(carries_rows, dtype=bool).reshape(len(carries_rows), -1)
+
+    by_node: dict[int, list[int]] = {}
+    for (node, _layer), v in real_vertices.items():
+        by_node.setdefault(node, []).append(v)
+
+    return ExpandedGraph(
+        vertex_node=_frozen(vnode),
+        vertex_layer=tuple(vertex_layer),
+        vertices_of_node=MappingProxyType({k: tuple(sorted(v)) for k, v in by_node.items()}),
+        indptr=_frozen(indptr),
+        src=_frozen(src[order]),
+        dst=dst,
+        kind=col("kind", np.int8),
+        ref=col("ref", np.int32),
+        reverse=col("reverse", np.bool_),
+        crossdir=col("crossdir", np.int32),
+        schedule=col("schedule", np.int32),
+        mode_bits=col("mode_bits", np.int16),
+        src_node=_frozen(vnode[src[order]]),
+        dst_node=_frozen(vnode[dst]),
+        distance_km=col("distance_km", np.float64),
+        hours=col("hours", np.float64),
+        hours_p90=col("hours_p90", np.float64),
+        feu_cost=col("feu_cost", np.float64),
+        t_cost=col("t_cost", np.float64),
+        wtw_g_per_t=col("wtw", np.float64),
+        ttw_g_per_t=col("ttw", np.float64),
+        carries=_frozen(np.ascontiguousarray(carries_matrix[order].T)),
+        classes=classes,
+        commodity_class=_frozen(
+            np.array([class_index[c.border_class] for c in commodities], dtype=np.int32)
+        ),
+        crossing_directions=tuple(crossdirs),
+        dwell_median_h=_frozen(dwell_median),
+        dwell_p90_h=_frozen(dwell_p90),
+        border_fee_feu=_frozen(border_fee),
+        green_lane=_frozen(green),
+        schedules=schedules,
+        schedule_services=schedule_services,
+    )

@@ -1,0 +1,83 @@
+"""GeoJSON views of a network and of planned routes (straight lines between node coordinates)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from corridor.network.model import Network
+    from corridor.routing.result import PlanResult
+
+
+def _point(network: Network, node_id: str) -> list[float]:
+    node = network.node(node_id)
+    return [node.lon, node.lat]
+
+
+def network_geojson(network: Network) -> dict[str, Any]:
+    """Nodes as points and links as lines, with their table attributes as properties."""
+    features: list[dict[str, Any]] = []
+    for node in network.nodes:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [node.lon, node.lat]},
+                "properties": {
+                    "kind": "node",
+                    "id": node.node_id,
+                    "name": node.name,
+                    "country": node.country,
+                    "node_kind": node.kind,
+                    "estimate": node.provenance.estimate,
+                },
+            }
+        )
+    crossing_of = {c.link_id: c.crossing_id for c in network.crossings}
+    for link in network.links:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [_point(network, link.from_node), _point(network, link.to_node)],
+                },
+                "properties": {
+                    "kind": "link",
+                    "id": link.link_id,
+                    "from": link.from_node,
+                    "to": link.to_node,
+                    "mode": link.mode,
+                    "gauge_mm": link.gauge_mm,
+                    "distance_km": link.distance_km,
+                    "duration_h": round(link.duration_h, 2),
+                    "bidirectional": link.bidirectional,
+                    "crossing": crossing_of.get(link.link_id),
+                    "passages": list(link.passages),
+                    "estimate": link.provenance.estimate,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
+    """One LineString per route, its totals and legs as properties."""
+    features = []
+    for rank, route in enumerate(result.routes, start=1):
+        props = route.to_dict()
+        props["rank"] = rank
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [_point(network, n) for n in route.nodes],
+                },
+                "properties": props,
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "properties": {k: v for k, v in result.to_dict().items() if k != "routes"},
+        "features": features,
+    }

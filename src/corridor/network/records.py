@@ -1,0 +1,170 @@
+"""Plain, immutable records for the rows of a network package's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Mode = Literal["rail", "road", "sea", "ferry", "pipeline"]
+MODES: tuple[Mode, ...] = ("rail", "road", "sea", "ferry", "pipeline")
+CONTAINER_MODES: frozenset[str] = frozenset({"rail", "road", "sea", "ferry"})
+TRANSFER_KINDS: tuple[str, ...] = ("gauge_change", "transshipment")
+NODE_KINDS: tuple[str, ...] = (
+    "terminal",
+    "dry_port",
+    "sea_port",
+    "ferry_port",
+    "border_station",
+    "junction",
+    "city",
+    "pipeline_station",
+)
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOURS_PER_WEEK = 168.0
+
+
+def layer_of(mode: str, gauge_mm: int | None) -> str:
+    """The expanded-graph layer a link lives in: its mode, split by gauge for rail."""
+    return f"rail_{gauge_mm}" if mode == "rail" else mode
+
+
+def mode_of_layer(layer: str) -> str:
+    """The mode of a layer name (`rail_1520` -> `rail`)."""
+    return "rail" if layer.startswith("rail_") else layer
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str | None
+    document: str | None
+    year: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a row's figures come from."""
+
+    sources: tuple[str, ...]
+    estimate: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Node:
+    node_id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    kind: str
+    lat: float
+    lon: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Link:
+    link_id: str
+    from_node: str
+    to_node: str
+    mode: Mode
+    gauge_mm: int | None
+    distance_km: float
+    duration_h: float
+    bidirectional: bool
+    energy_carrier: str
+    tariff_usd_per_feu_km: float
+    tariff_usd_per_feu: float
+    tariff_usd_per_t_km: float
+    capacity_teu_per_week: float | None
+    capacity_t_per_week: float | None
+    commodities: tuple[str, ...]  # ("*",) for any commodity whose modes allow the link
+    passages: tuple[str, ...]
+    provenance: Provenance
+
+    @property
+    def layer(self) -> str:
+        return layer_of(self.mode, self.gauge_mm)
+
+    def carries(self, commodity: str) -> bool:
+        return self.commodities == ("*",) or commodity in self.commodities
+
+
+@dataclass(frozen=True)
+class Transfer:
+    node_id: str
+    from_layer: str
+    to_layer: str
+    kind: str
+    duration_h: float
+    duration_p90_h: float
+    cost_usd_per_feu: float
+    cost_usd_per_t: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CrossingRule:
+    """Border dwell for one crossing, direction and commodity class."""
+
+    crossing_id: str
+    name: str
+    link_id: str
+    direction: Literal["forward", "reverse"]
+    commodity_class: str
+    dwell_median_h: float
+    dwell_p90_h: float
+    green_lane: bool
+    fee_usd_per_feu: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Service:
+    """Scheduled departures on one link direction, repeating weekly.
+
+    `departures_h` are hours after Monday 00:00 UTC, sorted, within [0, 168).
+    """
+
+    service_id: str
+    link_id: str
+    direction: Literal["forward", "reverse", "both"]
+    kind: Literal["weekly", "headway"]
+    departures_h: tuple[float, ...]
+    operator: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Commodity:
+    commodity: str
+    name: str
+    unit: Literal["container", "tonne"]
+    border_class: str
+    modes: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class EmissionFactor:
+    """ISO 14083 intensity: per tonne-km for `move`, per tonne handled for `hub`."""
+
+    activity: Literal["move", "hub"]
+    mode: str
+    energy_carrier: str
+    wtw_g: float
+    ttw_g: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    version: str
+    description: str
+    currency: str
+    reference_year: int
+    tonnes_per_teu: float
+    teu_cost_factor: float
+    sources: tuple[Source, ...]

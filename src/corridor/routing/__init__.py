@@ -1,0 +1,1 @@
+"""Routing: queries, per-query edge weights, the Pareto engine and the planner."""

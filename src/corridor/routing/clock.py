@@ -1,0 +1,36 @@
+"""Time at the API edge is a UTC datetime; inside, hours since a Monday-midnight epoch.
+
+Weekly timetables repeat every 168 h, so the epoch is a Monday and `t % 168` is the hour of week.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from corridor.network.records import HOURS_PER_WEEK
+
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday
+_SLACK = 1e-9
+
+
+def to_hours(moment: datetime) -> float:
+    """Hours since the epoch; naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - EPOCH).total_seconds() / 3600.0
+
+
+def to_datetime(hours: float) -> datetime:
+    """The UTC datetime of an internal time, rounded to the second."""
+    return EPOCH + timedelta(seconds=round(hours * 3600.0))
+
+
+def next_departure(t: float, departures: Sequence[float]) -> float:
+    """The first departure at or after `t`, given sorted weekly departure hours in [0, 168)."""
+    week_start = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
+    i = bisect_left(departures, t - week_start - _SLACK)
+    if i < len(departures):
+        return max(t, week_start + departures[i])
+    return week_start + HOURS_PER_WEEK + departures[0]

@@ -1,0 +1,151 @@
+"""Turning an engine path (edge ids and times) into a `Route` of human-readable legs."""
+
+from __future__ import annotations
+
+from corridor.network.expanded import BORDER, MOVE
+from corridor.network.model import Network
+from corridor.routing.clock import to_datetime
+from corridor.routing.pareto import LabelPath
+from corridor.routing.result import Leg, Route
+from corridor.routing.weights import EdgeWeights, Shipment
+
+_WAIT_SLACK = 1e-6
+
+
+def route_from_path(
+    network: Network, weights: EdgeWeights, shipment: Shipment, path: LabelPath, pareto: bool
+) -> Route:
+    g = network.graph
+    cls = int(g.commodity_class[network.commodity_index[shipment.commodity]])
+    legs: list[Leg] = []
+    corridor: list[str] = []
+    origin = network.nodes[int(g.vertex_node[g.src[path.edges[0]]])].node_id
+    nodes = [origin]
+
+    def leg(
+        kind: str,
+        a: str,
+        b: str,
+        mode: str,
+        t0: float,
+        t1: float,
+        edge: int | None,
+        detail: str,
+        ref: str,
+        distance: float = 0.0,
+    ) -> None:
+        legs.append(
+            Leg(
+                kind=kind,  # type: ignore[arg-type]
+                from_node=a,
+                to_node=b,
+                mode=mode,
+                depart=to_datetime(t0),
+                arrive=to_datetime(t1),
+                hours=t1 - t0,
+                distance_km=distance,
+                cost_usd=float(weights.cost_usd[edge]) if edge is not None else 0.0,
+                co2e_kg=float(weights.co2e_kg[edge]) if edge is not None else 0.0,
+                co2e_ttw_kg=float(weights.co2e_ttw_kg[edge]) if edge is not None else 0.0,
+                detail=detail,
+                ref=ref,
+            )
+        )
+
+    for edge, ready, depart, arrive in zip(
+        path.edges, path.ready, path.depart, path.arrive, strict=True
+    ):
+        kind = int(g.kind[edge])
+        ref = int(g.ref[edge])
+        if kind == MOVE:
+            link = network.links[ref]
+            a, b = (
+                (link.to_node, link.from_node)
+                if g.reverse[edge]
+                else (link.from_node, link.to_node)
+            )
+            if depart > ready + _WAIT_SLACK:
+                services = g.schedule_services[int(g.schedule[edge])]
+                leg(
+                    "wait",
+                    a,
+                    a,
+                    link.mode,
+                    ready,
+                    depart,
+                    None,
+                    f"waiting for the next departure ({', '.join(services)})",
+                    services[0],
+                )
+            gauge = f" {link.gauge_mm} mm" if link.gauge_mm else ""
+            via = f" via {', '.join(link.passages)}" if link.passages else ""
+            leg(
+                "move",
+                a,
+                b,
+                link.mode,
+                depart,
+                arrive,
+                edge,
+                f"{link.mode}{gauge}: {network.node(a).name} → {network.node(b).name}{via}",
+                link.link_id,
+                link.distance_km,
+            )
+            corridor += [f"passage:{p}" for p in link.passages]
+            nodes.append(b)
+        elif kind == BORDER:
+            d = g.crossing_directions[int(g.crossdir[edge])]
+            link = network.links[d.link]
+            a, b = (link.to_node, link.from_node) if d.reverse else (link.from_node, link.to_node)
+            lane = ", green lane" if g.green_lane[int(g.crossdir[edge]), cls] else ""
+            leg(
+                "border",
+                a,
+                b,
+                link.mode,
+                depart,
+                arrive,
+                edge,
+                f"border {d.name} ({network.node(a).country}→{network.node(b).country}){lane}",
+                d.crossing_id,
+            )
+            corridor.append(d.crossing_id)
+        else:
+            transfer = network.transfers[ref]
+            into = g.vertex_layer[int(g.dst[edge])]
+            out_of = g.vertex_layer[int(g.src[edge])]
+            what = "gauge change" if transfer.kind == "gauge_change" else "transshipment"
+            leg(
+                "transfer",
+                transfer.node_id,
+                transfer.node_id,
+                into,
+                depart,
+                arrive,
+                edge,
+                f"{what} {out_of} → {into} at {network.node(transfer.node_id).name}",
+                f"{transfer.node_id}:{out_of}>{into}",
+            )
+
+    countries: list[str] = []
+    for node_id in nodes:
+        country = network.node(node_id).country
+        if not countries or countries[-1] != country:
+            countries.append(country)
+    modes = list(dict.fromkeys(lg.mode for lg in legs if lg.kind == "move"))
+    return Route(
+        pareto=pareto,
+        corridor=tuple(corridor),
+        depart=to_datetime(path.start),
+        arrive=to_datetime(path.arrival),
+        transit_hours=path.arrival - path.start,
+        cost_usd=path.cost,
+        co2e_kg=path.co2e,
+        co2e_ttw_kg=sum(lg.co2e_ttw_kg for lg in legs),
+        distance_km=sum(lg.distance_km for lg in legs),
+        transfers=path.transfers,
+        countries=tuple(countries),
+        modes=tuple(modes),
+        nodes=tuple(nodes),
+        legs=tuple(legs),
+    )

@@ -1,0 +1,124 @@
+"""What a shipper asks: origin, destination, departure, cargo, commodity, constraints, criteria."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from corridor.errors import QueryError
+from corridor.network.records import MODES
+
+CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class Cargo:
+    """Containers (count and size in feet) and, optionally, the cargo's total mass in tonnes.
+
+    Without `tonnes`, the manifest's tonnes per loaded TEU is used (bulk commodities: 1,000 t).
+    """
+
+    containers: int = 1
+    size_ft: int = 40
+    tonnes: float | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.containers, bool) or not isinstance(self.containers, int):
+            raise QueryError("cargo.containers", "expected a whole number of containers")
+        if self.containers < 1:
+            raise QueryError("cargo.containers", f"expected at least 1, got {self.containers}")
+        if self.size_ft not in (20, 40):
+            raise QueryError("cargo.size_ft", f"expected 20 or 40, got {self.size_ft}")
+        if self.tonnes is not None and not (0 < self.tonnes < 1e9):
+            raise QueryError("cargo.tonnes", f"expected a mass above 0 t, got {self.tonnes}")
+
+    @property
+    def teu(self) -> int:
+        return self.containers * (2 if self.size_ft == 40 else 1)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a route must not use. `avoid` takes node ids, place names or crossing ids."""
+
+    avoid_countries: frozenset[str] = field(default_factory=frozenset)
+    avoid_modes: frozenset[str] = field(default_factory=frozenset)
+    avoid: frozenset[str] = field(default_factory=frozenset)
+    max_transfers: int | None = None
+
+    def __init__(
+        self,
+        avoid_countries: Iterable[str] = (),
+        avoid_modes: Iterable[str] = (),
+        avoid: Iterable[str] = (),
+        max_transfers: int | None = None,
+    ) -> None:
+        countries = frozenset(c.strip().upper() for c in avoid_countries)
+        for c in sorted(countries):
+            if not _ISO2.match(c):
+                raise QueryError(
+                    "constraints.avoid_countries",
+                    f"expected ISO 3166-1 alpha-2 codes such as RU, got {c!r}",
+                )
+        modes = frozenset(m.strip().lower() for m in avoid_modes)
+        for m in sorted(modes):
+            if m not in MODES:
+                raise QueryError(
+                    "constraints.avoid_modes", f"expected modes among {', '.join(MODES)}, got {m!r}"
+                )
+        if max_transfers is not None and (
+            isinstance(max_transfers, bool)
+            or not isinstance(max_transfers, int)
+            or max_transfers < 0
+        ):
+            raise QueryError("constraints.max_transfers", "expected a whole number >= 0")
+        object.__setattr__(self, "avoid_countries", countries)
+        object.__setattr__(self, "avoid_modes", modes)
+        object.__setattr__(self, "avoid", frozenset(a.strip() for a in avoid if a.strip()))
+        object.__setattr__(self, "max_transfers", max_transfers)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A route request. Places are node ids or names (fuzzy, case- and accent-insensitive).
+
+    `depart` is a UTC datetime (naive means UTC); `None` means now. `criteria` are the ones the
+    Pareto set is taken over, in order of preference for choosing each corridor's best route.
+    """
+
+    origin: str
+    destination: str
+    depart: datetime | None = None
+    cargo: Cargo = field(default_factory=Cargo)
+    commodity: str = "general"
+    constraints: Constraints = field(default_factory=Constraints)
+    criteria: tuple[str, ...] = CRITERIA
+    alternatives: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.origin.strip():
+            raise QueryError("origin", "expected a place name or node id")
+        if not self.destination.strip():
+            raise QueryError("destination", "expected a place name or node id")
+        criteria = tuple(dict.fromkeys(c.strip().lower() for c in self.criteria))
+        if not criteria:
+            raise QueryError("criteria", f"expected one or more of {', '.join(CRITERIA)}")
+        for c in criteria:
+            if c not in CRITERIA:
+                raise QueryError("criteria", f"expected some of {', '.join(CRITERIA)}, got {c!r}")
+        object.__setattr__(self, "criteria", criteria)
+        if isinstance(self.alternatives, bool) or not isinstance(self.alternatives, int):
+            raise QueryError("alternatives", "expected a whole number")
+        if not 0 <= self.alternatives <= 20:
+            raise QueryError("alternatives", f"expected 0 to 20, got {self.alternatives}")
+
+    def departure(self) -> datetime:
+        """The departure as an aware UTC datetime (now, to the minute, when not given)."""
+        if self.depart is None:
+            return datetime.now(UTC).replace(second=0, microsecond=0)
+        if self.depart.tzinfo is None:
+            return self.depart.replace(tzinfo=UTC)
+        return self.depart.astimezone(UTC)

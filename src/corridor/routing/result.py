@@ -1,0 +1,125 @@
+"""What the planner returns: routes made of legs, with totals. Plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+LegKind = Literal["move", "wait", "transfer", "border"]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One step of a route. `co2e_kg` is well-to-wheel; `co2e_ttw_kg` tank-to-wheel."""
+
+    kind: LegKind
+    from_node: str
+    to_node: str
+    mode: str
+    depart: datetime
+    arrive: datetime
+    hours: float
+    distance_km: float
+    cost_usd: float
+    co2e_kg: float
+    co2e_ttw_kg: float
+    detail: str
+    ref: str  # link, transfer, crossing or service id the leg comes from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "from": self.from_node,
+            "to": self.to_node,
+            "mode": self.mode,
+            "depart": self.depart.isoformat().replace("+00:00", "Z"),
+            "arrive": self.arrive.isoformat().replace("+00:00", "Z"),
+            "hours": round(self.hours, 3),
+            "distance_km": round(self.distance_km, 1),
+            "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "detail": self.detail,
+            "ref": self.ref,
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with its legs and totals. `pareto` is False for a dominated corridor alternative."""
+
+    pareto: bool
+    corridor: tuple[str, ...]  # border crossings and sea passages in order of passage
+    depart: datetime
+    arrive: datetime
+    transit_hours: float
+    cost_usd: float
+    co2e_kg: float
+    co2e_ttw_kg: float
+    distance_km: float
+    transfers: int
+    countries: tuple[str, ...]
+    modes: tuple[str, ...]
+    nodes: tuple[str, ...]
+    legs: tuple[Leg, ...]
+
+    @property
+    def transit_days(self) -> float:
+        return self.transit_hours / 24.0
+
+    def criteria(self) -> dict[str, float]:
+        return {"time": self.transit_hours, "cost": self.cost_usd, "co2e": self.co2e_kg}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pareto": self.pareto,
+            "corridor": list(self.corridor),
+            "depart": self.depart.isoformat().replace("+00:00", "Z"),
+            "arrive": self.arrive.isoformat().replace("+00:00", "Z"),
+            "transit_hours": round(self.transit_hours, 2),
+            "transit_days": round(self.transit_days, 2),
+            "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "distance_km": round(self.distance_km, 1),
+            "transfers": self.transfers,
+            "countries": list(self.countries),
+            "modes": list(self.modes),
+            "nodes": list(self.nodes),
+            "legs": [leg.to_dict() for leg in self.legs],
+        }
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The answer to a query: Pareto routes first (fastest first), then corridor alternatives."""
+
+    origin: str
+    destination: str
+    commodity: str
+    criteria: tuple[str, ...]
+    depart: datetime
+    tonnes: float
+    network: str
+    routes: tuple[Route, ...]
+
+    @property
+    def pareto_routes(self) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if r.pareto)
+
+    @property
+    def alternatives(self) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if not r.pareto)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "commodity": self.commodity,
+            "criteria": list(self.criteria),
+            "depart": self.depart.isoformat().replace("+00:00", "Z"),
+            "tonnes": self.tonnes,
+            "network": self.network,
+            "routes": [r.to_dict() for r in self.routes],
+        }

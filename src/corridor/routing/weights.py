@@ -1,0 +1,96 @@
+"""Per-query edge weights: the expanded graph's unit figures scaled by cargo and filtered by rules.
+
+Everything here is vectorized over edges; a query costs a few numpy operations, not a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from corridor.network.expanded import BORDER, TRANSFER, mode_bit
+from corridor.network.model import Network
+from corridor.routing.query import Cargo
+
+BULK_DEFAULT_TONNES = 1000.0
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """The cargo as the cost model sees it: price units (FEU or tonnes) and mass."""
+
+    commodity: str
+    unit: str
+    feu_units: float  # 40' box equivalents for pricing; 0 for bulk
+    tonnes: float
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Resolved constraints: indices and ids, not user spellings."""
+
+    countries: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    nodes: frozenset[int] = frozenset()
+    crossings: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeWeights:
+    allowed: npt.NDArray[np.bool_]
+    hours: npt.NDArray[np.float64]
+    cost_usd: npt.NDArray[np.float64]
+    co2e_kg: npt.NDArray[np.float64]
+    co2e_ttw_kg: npt.NDArray[np.float64]
+    is_transfer: npt.NDArray[np.bool_]
+
+
+def shipment_of(network: Network, commodity: str, cargo: Cargo) -> Shipment:
+    spec = network.commodity(commodity)
+    if spec.unit == "tonne":
+        return Shipment(commodity, "tonne", 0.0, cargo.tonnes or BULK_DEFAULT_TONNES)
+    factor = 1.0 if cargo.size_ft == 40 else network.manifest.teu_cost_factor
+    tonnes = cargo.tonnes or cargo.teu * network.manifest.tonnes_per_teu
+    return Shipment(commodity, "container", cargo.containers * factor, tonnes)
+
+
+def edge_weights(network: Network, shipment: Shipment, exclude: Exclusions) -> EdgeWeights:
+    """Time, price and emissions of every edge for this shipment, and which edges it may use."""
+    g = network.graph
+    ci = network.commodity_index[shipment.commodity]
+    cls = int(g.commodity_class[ci])
+
+    allowed = g.carries[ci].copy()
+    if exclude.modes:
+        banned = sum(mode_bit(m) for m in exclude.modes)
+        allowed &= (g.mode_bits & banned) == 0
+    if exclude.countries:
+        bad_nodes = [i for i, n in enumerate(network.nodes) if n.country in exclude.countries]
+        exclude_nodes = frozenset(bad_nodes) | exclude.nodes
+    else:
+        exclude_nodes = exclude.nodes
+    if exclude_nodes:
+        bad = np.fromiter(exclude_nodes, dtype=np.int32)
+        allowed &= ~(np.isin(g.src_node, bad) | np.isin(g.dst_node, bad))
+
+    border = g.kind == BORDER
+    cd = np.where(border, g.crossdir, 0)
+    if exclude.crossings and len(g.crossing_directions):
+        closed = np.array([d.crossing_id in exclude.crossings for d in g.crossing_directions])
+        allowed &= ~(border & closed[cd])
+
+    hours = g.hours.copy()
+    cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
+    if len(g.crossing_directions):
+        hours[border] = g.dwell_median_h[cd[border], cls]
+        cost[border] += shipment.feu_units * g.border_fee_feu[cd[border], cls]
+    return EdgeWeights(
+        allowed=allowed,
+        hours=hours,
+        cost_usd=cost,
+        co2e_kg=g.wtw_g_per_t * (shipment.tonnes / 1000.0),
+        co2e_ttw_kg=g.ttw_g_per_t * (shipment.tonnes / 1000.0),
+        is_transfer=g.kind == TRANSFER,
+    )
