@@ -131,6 +131,9 @@ def route(
         RouteFormat.table
     ),
     legs: Annotated[bool, typer.Option("--legs", help="Show every leg (table format).")] = False,
+    all_routes: Annotated[
+        bool, typer.Option("--all-routes", help="Keep near-ties (within 12 h and 5%).")
+    ] = False,
     network: NetworkOption = None,
 ) -> None:
     """Plan routes: the Pareto set over time, cost and CO2e, plus corridor alternatives."""
@@ -152,6 +155,7 @@ def route(
             ),
             criteria=tuple(c for c in criteria.split(",") if c.strip()),
             alternatives=alternatives,
+            thin=not all_routes,
         )
         result = plan(net, query)
     except NoRouteError as exc:
@@ -180,7 +184,7 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
         ("#", "right"),
         ("", "left"),
         ("days", "right"),
-        ("arrives (UTC)", "left"),
+        ("arrives", "left"),
         ("cost USD", "right"),
         ("CO2e t", "right"),
         ("km", "right"),
@@ -189,14 +193,21 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
         ("countries", "left"),
         ("via", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        wide = name in ("countries", "via")
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=wide,
+            overflow="ellipsis" if wide else "fold",
+            max_width=40 if wide else None,
+        )
     for i, r in enumerate(result.routes, start=1):
         via = [names.get(c, c.removeprefix("passage:").replace("_", " ")) for c in r.corridor]
         table.add_row(
             str(i),
             "Pareto" if r.pareto else "alt.",
             f"{r.transit_days:.1f}",
-            f"{r.arrive:%Y-%m-%d %H:%M}",
+            f"{r.arrive:%Y-%m-%d}",
             f"{r.cost_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",

@@ -198,10 +198,23 @@ def pareto_paths(
             full = (depart + hours[edge], c + cost[edge], e + co2[edge])
             add(dst[edge], full, nk, lid, edge, depart)
 
+    winners = [lid for lid in final if alive[lid]]
+    if capped:
+        # the transfer count is a resource, not a criterion: drop what the named criteria beat
+        def named(lid: int) -> tuple[float, ...]:
+            return tuple(lab_full[lid][i] for i in crit)
+
+        def loses(lid: int, other: int) -> bool:
+            a, b = named(other), named(lid)
+            if any(x > y + EPS for x, y in zip(a, b, strict=True)):
+                return False
+            if any(x < y - EPS for x, y in zip(a, b, strict=True)):
+                return True
+            return (lab_full[other], other) < (lab_full[lid], lid)  # a tie: keep one
+
+        winners = [lid for lid in winners if not any(loses(lid, o) for o in winners if o != lid)]
     paths = []
-    for lid in final:
-        if not alive[lid]:
-            continue
+    for lid in winners:
         chain = []
         cur = lid
         while lab_edge[cur] >= 0:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,7 +12,7 @@ from corridor.network.model import Network
 from corridor.network.places import resolve_place
 from corridor.routing.clock import to_datetime, to_hours
 from corridor.routing.legs import route_from_path
-from corridor.routing.pareto import CRITERION_INDEX, EPS, LabelPath, pareto_paths
+from corridor.routing.pareto import CRITERION_INDEX, LabelPath, pareto_paths
 from corridor.routing.query import Query
 from corridor.routing.result import PlanResult, Route
 from corridor.routing.weights import (
@@ -24,8 +23,14 @@ from corridor.routing.weights import (
     shipment_of,
 )
 
-# Routes closer than this on every criterion are one route to a shipper; the first is kept.
-NEAR_TIE = {"time": 0.25, "cost": 1.0, "co2e": 0.5}
+# A route is a near-tie of a kept one when it is no more than this better on every criterion:
+# (absolute, relative) slack per criterion. Half a day and 5% are below what a shipper acts on.
+NEAR_TIE: dict[str, tuple[float, float]] = {
+    "time": (12.0, 0.05),
+    "cost": (1.0, 0.10),
+    "co2e": (0.5, 0.10),
+}
+EXACT: dict[str, tuple[float, float]] = {c: (1e-6, 0.0) for c in NEAR_TIE}
 MAX_ALTERNATIVE_SEARCHES = 40
 
 
@@ -56,10 +61,11 @@ def plan(network: Network, query: Query) -> PlanResult:
     if not paths:
         raise NoRouteError(_explain_no_route(network, query, resolved))
     routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in paths]
-    routes = _collapse_near_ties(routes, query.criteria)
+    covered = {r.corridor for r in routes}
+    routes = thin(routes, query.criteria, NEAR_TIE if query.thin else EXACT)
     routes.sort(key=lambda r: (r.transit_hours, r.cost_usd, r.co2e_kg, r.nodes))
     if query.alternatives:
-        routes += _alternatives(network, query, resolved, routes, max_transfers)
+        routes += _alternatives(network, query, resolved, routes, covered, max_transfers)
     return PlanResult(
         origin=network.nodes[resolved.origin].node_id,
         destination=network.nodes[resolved.destination].node_id,
@@ -120,19 +126,32 @@ def _resolve(network: Network, query: Query) -> _Resolved:
     )
 
 
-def _dominates(a: Route, b: Route, criteria: Iterable[str]) -> bool:
-    ca, cb = a.criteria(), b.criteria()
-    names = list(criteria)
-    return all(ca[c] <= cb[c] + EPS for c in names) and any(ca[c] < cb[c] - EPS for c in names)
+def thin(
+    routes: list[Route], criteria: tuple[str, ...], slack: dict[str, tuple[float, float]]
+) -> list[Route]:
+    """Drop each route that a kept route matches within `slack` on every criterion.
 
+    Routes are considered best compromise first: the sum over criteria of value / best value in
+    the set, so a balanced route survives its lopsided near-twins. With zero slack only exact
+    ties go. Deterministic: ties in the score fall back to (time, cost, CO2e, nodes).
+    """
+    best = {c: min(r.criteria()[c] for r in routes) for c in criteria} if routes else {}
 
-def _collapse_near_ties(routes: list[Route], criteria: tuple[str, ...]) -> list[Route]:
-    kept: list[Route] = []
-    for route in routes:  # already in (arrival, cost, co2e) order: the first of a tie wins
+    def score(route: Route) -> tuple[float, float, float, float, tuple[str, ...]]:
         values = route.criteria()
-        if not any(
-            all(abs(values[c] - k.criteria()[c]) <= NEAR_TIE[c] for c in criteria) for k in kept
-        ):
+        total = sum(values[c] / best[c] if best[c] > 0 else values[c] for c in criteria)
+        return (total, route.transit_hours, route.cost_usd, route.co2e_kg, route.nodes)
+
+    def close(other: Route, route: Route) -> bool:
+        theirs, values = other.criteria(), route.criteria()
+        return all(
+            theirs[c] <= values[c] + max(slack[c][0], slack[c][1] * abs(values[c]))
+            for c in criteria
+        )
+
+    kept: list[Route] = []
+    for route in sorted(routes, key=score):
+        if not any(close(k, route) for k in kept):
             kept.append(route)
     return kept
 
@@ -161,20 +180,21 @@ def _alternatives(
     query: Query,
     resolved: _Resolved,
     pareto: list[Route],
+    covered: set[tuple[str, ...]],
     max_transfers: int | None,
 ) -> list[Route]:
     """The best route (by the first criterion) of each corridor the Pareto set does not cover.
 
     Closing a corridor's crossings or passages one at a time, then in pairs, finds the best
     route avoiding them; that route is the best of its own corridor, since every route of that
-    corridor avoids them too.
+    corridor avoids them too. Corridors through a new sequence of countries are offered first.
     """
     graph: ExpandedGraph = network.graph
     base = edge_weights(network, resolved.shipment, resolved.exclude)
     primary = CRITERION_INDEX[query.criteria[0]]
     sources = graph.vertices_of_node[resolved.origin]
     targets = graph.vertices_of_node[resolved.destination]
-    seen = {r.corridor for r in pareto}
+    seen = covered
     found: dict[tuple[str, ...], Route] = {}
     frontier = [frozenset([e]) for r in pareto for e in _corridor_elements(r)]
     tried: set[frozenset[str]] = set()
@@ -200,10 +220,16 @@ def _alternatives(
     best = sorted(
         found.values(), key=lambda r: (r.criteria()[first], r.transit_hours, r.cost_usd, r.nodes)
     )
-    chosen = best[: query.alternatives]
-    return [
-        replace(r, pareto=not any(_dominates(p, r, query.criteria) for p in pareto)) for r in chosen
-    ]
+    # Diversity first: a corridor through countries no shown route passes comes before another
+    # variant of a country sequence already on the list.
+    shown = {r.countries for r in pareto}
+    chosen: list[Route] = []
+    while best and len(chosen) < query.alternatives:
+        pick = next((r for r in best if r.countries not in shown), best[0])
+        best.remove(pick)
+        chosen.append(pick)
+        shown.add(pick.countries)
+    return [replace(r, pareto=False) for r in chosen]
 
 
 def _explain_no_route(network: Network, query: Query, resolved: _Resolved) -> str:

@@ -87,6 +87,8 @@ class Query:
 
     `depart` is a UTC datetime (naive means UTC); `None` means now. `criteria` are the ones the
     Pareto set is taken over, in order of preference for choosing each corridor's best route.
+    `thin` drops routes within half a day and 5% of a faster kept route on every criterion
+    (near-ties to a shipper); `thin=False` returns the exact Pareto set, exact ties collapsed.
     """
 
     origin: str
@@ -97,6 +99,7 @@ class Query:
     constraints: Constraints = field(default_factory=Constraints)
     criteria: tuple[str, ...] = CRITERIA
     alternatives: int = 3
+    thin: bool = True
 
     def __post_init__(self) -> None:
         if not self.origin.strip():
