@@ -197,7 +197,7 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
         table.add_column(
             name,
             justify=justify,  # type: ignore[arg-type]
-            no_wrap=wide,
+            no_wrap=True,
             overflow="ellipsis" if wide else "fold",
             max_width=40 if wide else None,
         )

@@ -18,11 +18,14 @@ from corridor.routing.clock import EPOCH, to_hours
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _plan(spec: Spec, query_kwargs: dict[str, object]) -> corridor.PlanResult | None:
+def _plan(
+    spec: Spec, query_kwargs: dict[str, object], thin: bool = False
+) -> corridor.PlanResult | None:
     with tempfile.TemporaryDirectory() as tmp:
         net = corridor.load_network(write_package(spec, Path(tmp) / "net"))
     try:
-        return corridor.plan(net, corridor.Query(alternatives=0, **query_kwargs))  # type: ignore[arg-type]
+        query = corridor.Query(alternatives=0, thin=thin, **query_kwargs)  # type: ignore[arg-type]
+        return corridor.plan(net, query)
     except NoRouteError:
         return None
 
@@ -159,3 +162,34 @@ def test_no_returned_route_dominates_another(spec: Spec, q: dict) -> None:
             if i != j:
                 assert not (all(a <= b for a, b in zip(w, v, strict=True)) and w != v)
                 assert w != v  # exact ties are collapsed
+
+
+@SETTINGS
+@given(spec=specs(), q=queries)
+def test_thinning_keeps_pareto_routes_and_covers_each_dropped_one(spec: Spec, q: dict) -> None:
+    from corridor.routing.planner import NEAR_TIE
+
+    setup = _setup(spec, q)
+    if setup is None:
+        return
+    exact = _plan(spec, setup[2], thin=False)
+    thinned = _plan(spec, setup[2], thin=True)
+    if exact is None:
+        assert thinned is None
+        return
+    assert thinned is not None
+
+    def vector(r: corridor.Route) -> tuple[float, ...]:
+        return tuple(r.criteria()[c] for c in q["criteria"])
+
+    exact_vectors = {vector(r) for r in exact.routes}
+    kept = [vector(r) for r in thinned.routes]
+    assert set(kept) <= exact_vectors and kept
+    for v in exact_vectors - set(kept):
+        assert any(
+            all(
+                k[i] <= v[i] + max(NEAR_TIE[c][0], NEAR_TIE[c][1] * abs(v[i]))
+                for i, c in enumerate(q["criteria"])
+            )
+            for k in kept
+        )

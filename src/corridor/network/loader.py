@@ -171,6 +171,7 @@ class _Loader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.node_rows: dict[str, int] = {}
 
     def problem(
         self, file: str, row: int | None, column: str | None, value: Any, message: str
@@ -366,6 +367,7 @@ class _Loader:
         out = {}
         for row in self.unique("nodes.csv", rows, "node_id"):
             v = row.values
+            self.node_rows[v["node_id"]] = row.number
             out[v["node_id"]] = Node(
                 v["node_id"],
                 v["name"],
@@ -794,7 +796,7 @@ class _Loader:
             if degree[node.node_id] == 0:
                 self.problem(
                     "nodes.csv",
-                    None,
+                    self.node_rows.get(node.node_id),
                     "node_id",
                     node.node_id,
                     "disconnected node: no link starts or ends here",

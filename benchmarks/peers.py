@@ -1,0 +1,332 @@
+"""One adapter per shortest-path library, all built from the same CSR arrays.
+
+`run.py` runs each library in its own subprocess (`python peers.py --library NAME ...`), so
+peak memory is the library's own and no library warms caches for the next. The child times the
+build, the one-to-all queries and the point-to-point queries, checks distances against scipy's
+(written by the scipy child first) and prints one JSON line of results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from graphs import RoadGraph, load
+
+FloatArray = NDArray[np.float64]
+TOLERANCE = 1e-9
+
+
+class Peer:
+    """A library under test: build its graph once, then answer distance queries."""
+
+    name = ""
+    p2p_is_one_to_all = False  # scipy has no early exit: its p2p is a full one-to-all
+
+    def warm_up(self) -> None:
+        """Run a tiny query so imports, JITs and lazy setup are not timed."""
+        tiny = RoadGraph(
+            indptr=np.array([0, 1, 2], dtype=np.int64),
+            indices=np.array([1, 0], dtype=np.int32),
+            weights=np.array([1.0, 1.0]),
+            x=np.array([0.0, 1.0]),
+            y=np.array([0.0, 0.0]),
+            build_seconds=0.0,
+        )
+        self.build(tiny)
+        self.one_to_all(0)
+        self.point_to_point(0, 1)
+
+    def build(self, graph: RoadGraph) -> None:
+        raise NotImplementedError
+
+    def one_to_all(self, source: int) -> Any:
+        """Distances in the library's native form (converted by `as_array`, untimed)."""
+        raise NotImplementedError
+
+    def as_array(self, native: Any, source: int, n: int) -> FloatArray:
+        return np.asarray(native, dtype=np.float64).reshape(n)
+
+    def point_to_point(self, source: int, target: int) -> float:
+        raise NotImplementedError
+
+
+class Scipy(Peer):
+    name = "scipy"
+    p2p_is_one_to_all = True
+
+    def build(self, graph: RoadGraph) -> None:
+        from scipy.sparse import csr_array
+        from scipy.sparse.csgraph import dijkstra
+
+        self._dijkstra = dijkstra
+        n = graph.n_nodes
+        # int32 index arrays are csgraph's native type: no conversion inside each query.
+        indptr = graph.indptr.astype(np.int32) if graph.n_arcs < 2**31 else graph.indptr
+        self.matrix = csr_array((graph.weights, graph.indices, indptr), shape=(n, n))
+
+    def one_to_all(self, source: int) -> FloatArray:
+        return np.asarray(self._dijkstra(self.matrix, directed=True, indices=source))
+
+    def point_to_point(self, source: int, target: int) -> float:
+        return float(self.one_to_all(source)[target])
+
+
+class Corridor(Peer):
+    name = "corridor"
+
+    def warm_up(self) -> None:
+        from corridor.routing.shortest import warm_up
+
+        warm_up()
+
+    def build(self, graph: RoadGraph) -> None:
+        from corridor.routing.shortest import CSRGraph
+
+        self.graph = CSRGraph.from_arrays(graph.indptr, graph.indices, graph.weights)
+        self.x, self.y = graph.x, graph.y
+
+    def one_to_all(self, source: int) -> FloatArray:
+        return self.graph.one_to_all(source)
+
+    def point_to_point(self, source: int, target: int) -> float:
+        return self.graph.point_to_point(source, target)
+
+
+class CorridorAStar(Corridor):
+    name = "corridor A*"
+
+    def one_to_all(self, source: int) -> FloatArray:
+        raise NotImplementedError  # A* is point-to-point only
+
+    def point_to_point(self, source: int, target: int) -> float:
+        # The generator's weights are length x detour >= length, so scale 1 is admissible.
+        return self.graph.astar(source, target, self.x, self.y, 1.0)
+
+
+class Networkit(Peer):
+    name = "networkit"
+
+    def build(self, graph: RoadGraph) -> None:
+        import networkit as nk
+
+        nk.setLogLevel("ERROR")
+        self._nk = nk
+        tails = np.repeat(np.arange(graph.n_nodes, dtype=np.uint64), np.diff(graph.indptr))
+        heads = graph.indices.astype(np.uint64)
+        self.g = nk.GraphFromCoo(
+            (graph.weights, (tails, heads)), n=graph.n_nodes, weighted=True, directed=True
+        )
+
+    def one_to_all(self, source: int) -> list[float]:
+        algo = self._nk.distance.Dijkstra(self.g, source, storePaths=False)
+        algo.run()
+        return list(algo.getDistances())
+
+    def as_array(self, native: Any, source: int, n: int) -> FloatArray:
+        dist = np.asarray(native, dtype=np.float64)
+        dist[dist >= np.finfo(np.float64).max] = np.inf  # networkit marks unreachable so
+        return dist
+
+    def point_to_point(self, source: int, target: int) -> float:
+        algo = self._nk.distance.Dijkstra(self.g, source, storePaths=False, target=target)
+        algo.run()
+        d = float(algo.distance(target))
+        return math.inf if d >= np.finfo(np.float64).max else d
+
+
+class Igraph(Peer):
+    name = "igraph"
+
+    def build(self, graph: RoadGraph) -> None:
+        import igraph as ig
+
+        tails = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+        self.g = ig.Graph(
+            n=graph.n_nodes,
+            edges=np.column_stack([tails, graph.indices]),
+            directed=True,
+            edge_attrs={"weight": graph.weights},
+        )
+
+    def one_to_all(self, source: int) -> list[list[float]]:
+        return list(self.g.distances(source=[source], weights="weight", mode="out"))
+
+    def point_to_point(self, source: int, target: int) -> float:
+        return float(self.g.distances(source=source, target=target, weights="weight")[0][0])
+
+
+class Rustworkx(Peer):
+    name = "rustworkx"
+
+    def build(self, graph: RoadGraph) -> None:
+        import rustworkx as rx
+
+        self._rx = rx
+        tails = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+        self.g = rx.PyDiGraph(multigraph=False)
+        self.g.add_nodes_from(range(graph.n_nodes))
+        edges = zip(tails.tolist(), graph.indices.tolist(), graph.weights.tolist(), strict=True)
+        self.g.add_edges_from(list(edges))
+
+    def one_to_all(self, source: int) -> Any:
+        return self._rx.digraph_dijkstra_shortest_path_lengths(self.g, source, edge_cost_fn=float)
+
+    def as_array(self, native: Any, source: int, n: int) -> FloatArray:
+        return _dict_to_array(dict(native), source, n)
+
+    def point_to_point(self, source: int, target: int) -> float:
+        if source == target:
+            return 0.0
+        found = self._rx.digraph_dijkstra_shortest_path_lengths(
+            self.g, source, edge_cost_fn=float, goal=target
+        )
+        return float(found[target]) if target in found else math.inf
+
+
+class Networkx(Peer):
+    name = "networkx"
+
+    def build(self, graph: RoadGraph) -> None:
+        import networkx as nx
+        from scipy.sparse import csr_array
+
+        self._nx = nx
+        n = graph.n_nodes
+        matrix = csr_array((graph.weights, graph.indices, graph.indptr), shape=(n, n))
+        self.g = nx.from_scipy_sparse_array(matrix, create_using=nx.DiGraph)
+
+    def one_to_all(self, source: int) -> dict[int, float]:
+        return dict(self._nx.single_source_dijkstra_path_length(self.g, source, weight="weight"))
+
+    def as_array(self, native: Any, source: int, n: int) -> FloatArray:
+        return _dict_to_array(native, source, n)
+
+    def point_to_point(self, source: int, target: int) -> float:
+        try:
+            return float(self._nx.dijkstra_path_length(self.g, source, target, weight="weight"))
+        except self._nx.NetworkXNoPath:
+            return math.inf
+
+
+def _dict_to_array(found: dict[int, float], source: int, n: int) -> FloatArray:
+    dist = np.full(n, np.inf)
+    if found:
+        dist[np.fromiter(found.keys(), dtype=np.int64)] = np.fromiter(found.values(), float)
+    dist[source] = 0.0
+    return dist
+
+
+PEERS: dict[str, Callable[[], Peer]] = {
+    cls.name: cls
+    for cls in (Scipy, Corridor, CorridorAStar, Networkit, Igraph, Rustworkx, Networkx)
+}
+
+
+def relative_error(got: FloatArray, expected: FloatArray) -> float:
+    """Largest |got - expected| / max(1, |expected|); inf if reachability differs."""
+    got_inf, expected_inf = np.isinf(got), np.isinf(expected)
+    if not np.array_equal(got_inf, expected_inf):
+        return math.inf
+    finite = ~expected_inf
+    if not finite.any():
+        return 0.0
+    diff = np.abs(got[finite] - expected[finite]) / np.maximum(1.0, np.abs(expected[finite]))
+    return float(diff.max())
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
+
+
+def _timed_loop(
+    items: list[Any], call: Callable[[Any], Any], budget_s: float
+) -> tuple[list[float], list[Any]]:
+    """Run `call` on items in order; stop early once `budget_s` is spent (at least one run)."""
+    times: list[float] = []
+    results: list[Any] = []
+    spent = 0.0
+    for item in items:
+        if times and spent > budget_s:
+            break
+        start = time.perf_counter()
+        results.append(call(item))
+        times.append(time.perf_counter() - start)
+        spent += times[-1]
+    return times, results
+
+
+def run_peer(
+    name: str, graph_path: Path, queries_path: Path, refs_path: Path, budget_s: float
+) -> dict[str, Any]:
+    """Measure one library; scipy's run also writes the reference distances to `refs_path`."""
+    peer = PEERS[name]()
+    start = time.perf_counter()
+    peer.warm_up()
+    warm_up_s = time.perf_counter() - start
+    graph = load(graph_path)
+    with np.load(queries_path) as q:
+        sources = [int(s) for s in q["sources"]]
+        pairs = [(int(s), int(t)) for s, t in q["pairs"]]
+    base_mb = _peak_mb()
+    start = time.perf_counter()
+    peer.build(graph)
+    build_s = time.perf_counter() - start
+    build_mb = _peak_mb()
+
+    o2a_times: list[float] = []
+    o2a: list[FloatArray] = []
+    if not isinstance(peer, CorridorAStar):
+        o2a_times, native = _timed_loop(sources, peer.one_to_all, budget_s)
+        o2a = [peer.as_array(d, s, graph.n_nodes) for d, s in zip(native, sources, strict=False)]
+    p2p_times, p2p = _timed_loop(pairs, lambda st: peer.point_to_point(*st), budget_s)
+    peak_mb = _peak_mb()
+
+    if isinstance(peer, Scipy):
+        np.savez(refs_path, o2a=np.array(o2a), p2p=np.array(p2p))
+        error = 0.0
+    else:
+        with np.load(refs_path) as refs:
+            errors = [relative_error(d, refs["o2a"][i]) for i, d in enumerate(o2a)]
+            expected = refs["p2p"][: len(p2p)]
+            errors.append(relative_error(np.array(p2p, dtype=np.float64), expected))
+        error = max(errors)
+    return {
+        "library": name,
+        "warm_up_s": warm_up_s,
+        "build_s": build_s,
+        "one_to_all_s": o2a_times,
+        "p2p_s": p2p_times,
+        "p2p_is_one_to_all": peer.p2p_is_one_to_all,
+        "max_rel_error": error,
+        "build_mb": build_mb - base_mb,
+        "peak_mb": peak_mb - base_mb,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--library", choices=sorted(PEERS), required=True)
+    parser.add_argument("--graph", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--refs", type=Path, required=True)
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per query phase")
+    args = parser.parse_args()
+    result = run_peer(args.library, args.graph, args.queries, args.refs, args.budget)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
