@@ -180,26 +180,28 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
     )
     names = {c.crossing_id: c.name for c in net.crossings}
     table = Table(show_edge=False, header_style="bold")
-    for name, justify in (
-        ("#", "right"),
-        ("", "left"),
-        ("days", "right"),
-        ("arrives", "left"),
-        ("cost USD", "right"),
-        ("CO2e t", "right"),
-        ("km", "right"),
-        ("xfers", "right"),
-        ("modes", "left"),
-        ("countries", "left"),
-        ("via", "left"),
-    ):
-        wide = name in ("countries", "via")
+    # (header, justify, min width); the last two columns give way with an ellipsis
+    columns = (
+        ("#", "right", 2),
+        ("", "left", 6),
+        ("days", "right", 5),
+        ("arrives", "left", 10),
+        ("cost USD", "right", 8),
+        ("CO2e t", "right", 6),
+        ("km", "right", 6),
+        ("xfers", "right", 5),
+        ("modes", "left", 10),
+        ("countries", "left", 0),
+        ("via", "left", 0),
+    )
+    for name, justify, width in columns:
         table.add_column(
             name,
             justify=justify,  # type: ignore[arg-type]
             no_wrap=True,
-            overflow="ellipsis" if wide else "fold",
-            max_width=40 if wide else None,
+            overflow="ellipsis",
+            min_width=width or None,
+            max_width={"countries": 30, "via": 44}.get(name),
         )
     for i, r in enumerate(result.routes, start=1):
         via = [names.get(c, c.removeprefix("passage:").replace("_", " ")) for c in r.corridor]

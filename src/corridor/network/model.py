@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from corridor.network.expanded import ExpandedGraph, compile_graph
+from corridor.network.places import place_keys
 from corridor.network.records import (
     Commodity,
     CrossingRule,
@@ -38,6 +39,7 @@ class Network:
     link_index: Mapping[str, int] = field(init=False, repr=False)
     commodity_index: Mapping[str, int] = field(init=False, repr=False)
     graph: ExpandedGraph = field(init=False, repr=False)
+    place_keys: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         def index(ids: list[str]) -> Mapping[str, int]:
@@ -48,6 +50,7 @@ class Network:
         object.__setattr__(self, "link_index", index([lk.link_id for lk in self.links]))
         object.__setattr__(self, "commodity_index", index([c.commodity for c in self.commodities]))
         object.__setattr__(self, "graph", compile_graph(self))
+        object.__setattr__(self, "place_keys", tuple(place_keys(n) for n in self.nodes))
 
     @property
     def name(self) -> str:

@@ -35,6 +35,11 @@ class PlaceMatch:
     matched: str
 
 
+def place_keys(node: Node) -> tuple[str, ...]:
+    """The normalized spellings under which a node is found (computed once per network)."""
+    return tuple(_keys(node))
+
+
 def _keys(node: Node) -> list[str]:
     names = [node.name, *node.aliases]
     keys = [normalize(n) for n in names]
@@ -57,10 +62,10 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[PlaceMatc
 
     choices: list[str] = []
     owners: list[Node] = []
-    for node in network.nodes:
+    for node, keys in zip(network.nodes, network.place_keys, strict=True):
         if node.node_id.casefold() == query.strip().casefold():
             offer(node, 100.0, node.node_id)
-        for key in _keys(node):
+        for key in keys:
             if key == wanted:
                 offer(node, 100.0, key)
             elif key.startswith(wanted + " ") or f" {wanted} " in f" {key} ":
@@ -77,6 +82,8 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[PlaceMatc
 
 def resolve_place(network: Network, query: str) -> Node:
     """The one node a user means by `query`, or a typed error listing what it could be."""
+    if query in network.node_index:
+        return network.nodes[network.node_index[query]]
     matches = find_places(network, query, limit=8)
     if not matches or matches[0].score < ACCEPT:
         raise UnknownPlaceError(query, [f"{m.node.name} ({m.node.node_id})" for m in matches[:3]])

@@ -12,13 +12,37 @@ from corridor.routing.weights import EdgeWeights, Shipment
 _WAIT_SLACK = 1e-6
 
 
+def corridor_of(network: Network, edges: tuple[int, ...]) -> tuple[str, ...]:
+    """Border crossings and sea passages (`passage:NAME`) in order of passage."""
+    g = network.graph
+    out: list[str] = []
+    for edge in edges:
+        kind = int(g.kind[edge])
+        if kind == BORDER:
+            out.append(g.crossing_directions[int(g.crossdir[edge])].crossing_id)
+        elif kind == MOVE:
+            out += [f"passage:{p}" for p in network.links[int(g.ref[edge])].passages]
+    return tuple(out)
+
+
+def countries_of(network: Network, edges: tuple[int, ...]) -> tuple[str, ...]:
+    """Countries in order of passage (ISO2), from the nodes the path moves through."""
+    g = network.graph
+    out: list[str] = []
+    for edge in (edges[0], *edges) if edges else ():
+        node = int(g.src_node[edge]) if not out else int(g.dst_node[edge])
+        country = network.nodes[node].country
+        if not out or out[-1] != country:
+            out.append(country)
+    return tuple(out)
+
+
 def route_from_path(
     network: Network, weights: EdgeWeights, shipment: Shipment, path: LabelPath, pareto: bool
 ) -> Route:
     g = network.graph
     cls = int(g.commodity_class[network.commodity_index[shipment.commodity]])
     legs: list[Leg] = []
-    corridor: list[str] = []
     origin = network.nodes[int(g.vertex_node[g.src[path.edges[0]]])].node_id
     nodes = [origin]
 
@@ -91,7 +115,6 @@ def route_from_path(
                 link.link_id,
                 link.distance_km,
             )
-            corridor += [f"passage:{p}" for p in link.passages]
             nodes.append(b)
         elif kind == BORDER:
             d = g.crossing_directions[int(g.crossdir[edge])]
@@ -109,7 +132,6 @@ def route_from_path(
                 f"border {d.name} ({network.node(a).country}→{network.node(b).country}){lane}",
                 d.crossing_id,
             )
-            corridor.append(d.crossing_id)
         else:
             transfer = network.transfers[ref]
             into = g.vertex_layer[int(g.dst[edge])]
@@ -135,7 +157,7 @@ def route_from_path(
     modes = list(dict.fromkeys(lg.mode for lg in legs if lg.kind == "move"))
     return Route(
         pareto=pareto,
-        corridor=tuple(corridor),
+        corridor=corridor_of(network, path.edges),
         depart=to_datetime(path.start),
         arrive=to_datetime(path.arrival),
         transit_hours=path.arrival - path.start,

@@ -48,14 +48,53 @@ class LabelPath:
         return self.arrive[-1] if self.arrive else self.start
 
 
+@dataclass(frozen=True, eq=False)
+class SearchSpace:
+    """One query's edge weights as Python lists, prepared once for several searches."""
+
+    graph: ExpandedGraph
+    weights: EdgeWeights
+    adjacency: list[list[int]]
+    dst: list[int]
+    hours: list[float]
+    cost: list[float]
+    co2: list[float]
+    is_transfer: list[bool]
+    schedule: list[int]
+    timetables: list[list[float]]
+
+
+def prepare(graph: ExpandedGraph, weights: EdgeWeights) -> SearchSpace:
+    allowed = weights.allowed.tolist()
+    indptr = graph.indptr.tolist()
+    return SearchSpace(
+        graph=graph,
+        weights=weights,
+        adjacency=[
+            [e for e in range(indptr[v], indptr[v + 1]) if allowed[e]]
+            for v in range(graph.n_vertices)
+        ],
+        dst=graph.dst.tolist(),
+        hours=weights.hours.tolist(),
+        cost=weights.cost_usd.tolist(),
+        co2=weights.co2e_kg.tolist(),
+        is_transfer=weights.is_transfer.tolist(),
+        schedule=graph.schedule.tolist(),
+        timetables=[t.tolist() for t in graph.schedules],
+    )
+
+
 def lower_bounds(
     graph: ExpandedGraph,
     weights: EdgeWeights,
     targets: Sequence[int],
     criteria: Sequence[int],
+    banned: frozenset[int] = frozenset(),
 ) -> list[npt.NDArray[np.float64]]:
     """Per criterion, a static lower bound of what remains from each vertex to the targets."""
-    keep = weights.allowed
+    keep = weights.allowed.copy()
+    if banned:
+        keep[list(banned)] = False
     src, dst = graph.src[keep], graph.dst[keep]
     n = graph.n_vertices
     columns = {TIME: weights.hours, COST: weights.cost_usd, CO2E: weights.co2e_kg}
@@ -75,37 +114,34 @@ def lower_bounds(
 
 
 def pareto_paths(
-    graph: ExpandedGraph,
-    weights: EdgeWeights,
+    space: SearchSpace,
     sources: Sequence[int],
     targets: Sequence[int],
     start: float,
     criteria: Sequence[int] = (TIME, COST, CO2E),
     max_transfers: int | None = None,
     prune: bool = True,
+    banned: frozenset[int] = frozenset(),
 ) -> list[LabelPath]:
-    """All Pareto-optimal paths from any source vertex to any target vertex, leaving at `start`."""
+    """All Pareto-optimal paths from any source vertex to any target vertex, leaving at `start`.
+
+    `banned` edges are closed for this search only; `prune` uses lower bounds to the targets.
+    """
     target_set = set(targets)
     crit = tuple(criteria)
     capped = max_transfers is not None
     limit = max_transfers if max_transfers is not None else 1 << 30
 
-    allowed = weights.allowed
-    indptr = graph.indptr.tolist()
-    adjacency = [
-        [e for e in range(indptr[v], indptr[v + 1]) if allowed[e]] for v in range(graph.n_vertices)
-    ]
-    dst = graph.dst.tolist()
-    hours = weights.hours.tolist()
-    cost = weights.cost_usd.tolist()
-    co2 = weights.co2e_kg.tolist()
-    is_transfer = weights.is_transfer.tolist()
-    schedule = graph.schedule.tolist()
-    timetables = [s.tolist() for s in graph.schedules]
+    adjacency = space.adjacency
+    if banned:
+        adjacency = [[e for e in edges if e not in banned] for edges in adjacency]
+    dst, hours, cost, co2 = space.dst, space.hours, space.cost, space.co2
+    is_transfer, schedule, timetables = space.is_transfer, space.schedule, space.timetables
 
     bounds: list[list[float]] | None = None
     if prune:
-        bounds = [b.tolist() for b in lower_bounds(graph, weights, targets, crit)]
+        found = lower_bounds(space.graph, space.weights, targets, crit, banned)
+        bounds = [b.tolist() for b in found]
 
     # label store: parallel lists indexed by label id
     lab_vertex: list[int] = []
@@ -120,9 +156,12 @@ def pareto_paths(
     final: list[int] = []
     heap: list[tuple[float, float, float, int]] = []
 
+    everything = crit == (TIME, COST, CO2E)
+
     def key_of(full: tuple[float, float, float], transfers: int) -> tuple[float, ...]:
-        key = tuple(full[i] for i in crit)
-        return (*key, float(transfers)) if capped else key
+        if capped:
+            return (*(full[i] for i in crit), float(transfers))
+        return full if everything else tuple(full[i] for i in crit)
 
     def beats(old: int, key: tuple[float, ...], full: tuple[float, float, float]) -> bool:
         okey = lab_key[old]

@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from corridor.errors import NoRouteError, QueryError
-from corridor.network.expanded import BORDER, MOVE, ExpandedGraph
+from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
 from corridor.routing.clock import to_datetime, to_hours
-from corridor.routing.legs import route_from_path
-from corridor.routing.pareto import CRITERION_INDEX, LabelPath, pareto_paths
+from corridor.routing.legs import corridor_of, countries_of, route_from_path
+from corridor.routing.pareto import CRITERION_INDEX, LabelPath, SearchSpace, pareto_paths, prepare
 from corridor.routing.query import Query
-from corridor.routing.result import PlanResult, Route
-from corridor.routing.weights import (
-    EdgeWeights,
-    Exclusions,
-    Shipment,
-    edge_weights,
-    shipment_of,
-)
+from corridor.routing.result import PlanResult
+from corridor.routing.weights import Exclusions, Shipment, edge_weights, shipment_of
 
 # A route is a near-tie of a kept one when it is no more than this better on every criterion:
-# (absolute, relative) slack per criterion. Half a day and 5% are below what a shipper acts on.
+# (absolute, relative) slack per criterion. Half a day, 5% of the transit time and 10% of cost
+# or CO2e are below what a shipper acts on; `Query(thin=False)` keeps the exact Pareto set.
 NEAR_TIE: dict[str, tuple[float, float]] = {
     "time": (12.0, 0.05),
     "cost": (1.0, 0.10),
     "co2e": (0.5, 0.10),
 }
 EXACT: dict[str, tuple[float, float]] = {c: (1e-6, 0.0) for c in NEAR_TIE}
-MAX_ALTERNATIVE_SEARCHES = 40
+MAX_ALTERNATIVE_SEARCHES = 24
 
 
 @dataclass(frozen=True)
@@ -57,15 +53,17 @@ def plan(network: Network, query: Query) -> PlanResult:
     max_transfers = query.constraints.max_transfers
 
     weights = edge_weights(network, resolved.shipment, resolved.exclude)
-    paths = pareto_paths(graph, weights, sources, targets, resolved.start, criteria, max_transfers)
+    space = prepare(graph, weights)
+    paths = pareto_paths(space, sources, targets, resolved.start, criteria, max_transfers)
     if not paths:
         raise NoRouteError(_explain_no_route(network, query, resolved))
-    routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in paths]
-    covered = {r.corridor for r in routes}
-    routes = thin(routes, query.criteria, NEAR_TIE if query.thin else EXACT)
+    covered = {corridor_of(network, p.edges) for p in paths}
+    kept = thin(paths, query.criteria, NEAR_TIE if query.thin else EXACT)
+    routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in kept]
     routes.sort(key=lambda r: (r.transit_hours, r.cost_usd, r.co2e_kg, r.nodes))
     if query.alternatives:
-        routes += _alternatives(network, query, resolved, routes, covered, max_transfers)
+        for path in _alternatives(network, query, resolved, space, kept, covered):
+            routes.append(route_from_path(network, weights, resolved.shipment, path, pareto=False))
     return PlanResult(
         origin=network.nodes[resolved.origin].node_id,
         destination=network.nodes[resolved.destination].node_id,
@@ -126,110 +124,111 @@ def _resolve(network: Network, query: Query) -> _Resolved:
     )
 
 
+def _values(path: LabelPath) -> dict[str, float]:
+    return {"time": path.arrival - path.start, "cost": path.cost, "co2e": path.co2e}
+
+
 def thin(
-    routes: list[Route], criteria: tuple[str, ...], slack: dict[str, tuple[float, float]]
-) -> list[Route]:
-    """Drop each route that a kept route matches within `slack` on every criterion.
+    paths: Sequence[LabelPath], criteria: Sequence[str], slack: dict[str, tuple[float, float]]
+) -> list[LabelPath]:
+    """Drop each path that a kept path matches within `slack` on every criterion.
 
-    Routes are considered best compromise first: the sum over criteria of value / best value in
+    Paths are considered best compromise first: the sum over criteria of value / best value in
     the set, so a balanced route survives its lopsided near-twins. With zero slack only exact
-    ties go. Deterministic: ties in the score fall back to (time, cost, CO2e, nodes).
+    ties go. Deterministic: ties in the score fall back to (time, cost, CO2e, edges).
     """
-    best = {c: min(r.criteria()[c] for r in routes) for c in criteria} if routes else {}
+    values = [_values(p) for p in paths]
+    best = {c: min(v[c] for v in values) for c in criteria} if paths else {}
 
-    def score(route: Route) -> tuple[float, float, float, float, tuple[str, ...]]:
-        values = route.criteria()
-        total = sum(values[c] / best[c] if best[c] > 0 else values[c] for c in criteria)
-        return (total, route.transit_hours, route.cost_usd, route.co2e_kg, route.nodes)
+    def score(i: int) -> tuple[float, float, float, float, tuple[int, ...]]:
+        v = values[i]
+        total = sum(v[c] / best[c] if best[c] > 0 else v[c] for c in criteria)
+        return (total, v["time"], v["cost"], v["co2e"], paths[i].edges)
 
-    def close(other: Route, route: Route) -> bool:
-        theirs, values = other.criteria(), route.criteria()
+    def close(mine: dict[str, float], theirs: dict[str, float]) -> bool:
         return all(
-            theirs[c] <= values[c] + max(slack[c][0], slack[c][1] * abs(values[c]))
-            for c in criteria
+            theirs[c] <= mine[c] + max(slack[c][0], slack[c][1] * abs(mine[c])) for c in criteria
         )
 
-    kept: list[Route] = []
-    for route in sorted(routes, key=score):
-        if not any(close(k, route) for k in kept):
-            kept.append(route)
-    return kept
+    kept: list[int] = []
+    for i in sorted(range(len(paths)), key=score):
+        if not any(close(values[i], values[k]) for k in kept):
+            kept.append(i)
+    return [paths[i] for i in kept]
 
 
-def _banned_weights(network: Network, base: EdgeWeights, bans: frozenset[str]) -> EdgeWeights:
-    """Weights with corridor elements (crossing ids, `passage:NAME`) closed."""
+def _element_edges(network: Network) -> dict[str, frozenset[int]]:
+    """The edges each corridor element (a crossing id or `passage:NAME`) stands for."""
     g = network.graph
-    allowed = base.allowed.copy()
-    crossings = {b for b in bans if not b.startswith("passage:")}
-    passages = {b.removeprefix("passage:") for b in bans if b.startswith("passage:")}
-    if crossings:
-        closed = np.array([d.crossing_id in crossings for d in g.crossing_directions] or [False])
-        allowed &= ~((g.kind == BORDER) & closed[np.where(g.kind == BORDER, g.crossdir, 0)])
-    if passages:
-        bad_links = [i for i, lk in enumerate(network.links) if passages & set(lk.passages)]
-        allowed &= ~((g.kind == MOVE) & np.isin(g.ref, bad_links))
-    return replace(base, allowed=allowed)
-
-
-def _corridor_elements(route: Route) -> list[str]:
-    return list(route.corridor)
+    out: dict[str, set[int]] = {}
+    for edge in np.flatnonzero(g.kind == BORDER).tolist():
+        out.setdefault(g.crossing_directions[int(g.crossdir[edge])].crossing_id, set()).add(edge)
+    for edge in np.flatnonzero(g.kind == MOVE).tolist():
+        for passage in network.links[int(g.ref[edge])].passages:
+            out.setdefault(f"passage:{passage}", set()).add(edge)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _alternatives(
     network: Network,
     query: Query,
     resolved: _Resolved,
-    pareto: list[Route],
+    space: SearchSpace,
+    pareto: list[LabelPath],
     covered: set[tuple[str, ...]],
-    max_transfers: int | None,
-) -> list[Route]:
-    """The best route (by the first criterion) of each corridor the Pareto set does not cover.
+) -> list[LabelPath]:
+    """The best path (by the first criterion) of each corridor the Pareto set does not cover.
 
     Closing a corridor's crossings or passages one at a time, then in pairs, finds the best
     route avoiding them; that route is the best of its own corridor, since every route of that
     corridor avoids them too. Corridors through a new sequence of countries are offered first.
     """
-    graph: ExpandedGraph = network.graph
-    base = edge_weights(network, resolved.shipment, resolved.exclude)
-    primary = CRITERION_INDEX[query.criteria[0]]
+    graph = network.graph
+    first = query.criteria[0]
+    primary = CRITERION_INDEX[first]
     sources = graph.vertices_of_node[resolved.origin]
     targets = graph.vertices_of_node[resolved.destination]
-    seen = covered
-    found: dict[tuple[str, ...], Route] = {}
-    frontier = [frozenset([e]) for r in pareto for e in _corridor_elements(r)]
+    element_edges = _element_edges(network)
+    found: dict[tuple[str, ...], LabelPath] = {}
+    frontier = [frozenset([e]) for p in pareto for e in corridor_of(network, p.edges)]
     tried: set[frozenset[str]] = set()
-    searches = 0
-    while frontier and searches < MAX_ALTERNATIVE_SEARCHES:
+    while frontier and len(tried) < MAX_ALTERNATIVE_SEARCHES:
         bans = frontier.pop(0)
         if bans in tried:
             continue
         tried.add(bans)
-        searches += 1
-        weights = _banned_weights(network, base, bans)
-        paths: list[LabelPath] = pareto_paths(
-            graph, weights, sources, targets, resolved.start, [primary], max_transfers
+        banned = frozenset().union(*(element_edges.get(e, frozenset()) for e in bans))
+        paths = pareto_paths(
+            space,
+            sources,
+            targets,
+            resolved.start,
+            [primary],
+            query.constraints.max_transfers,
+            prune=False,
+            banned=banned,
         )
         if not paths:
             continue
-        route = route_from_path(network, weights, resolved.shipment, paths[0], pareto=False)
-        if route.corridor not in seen and route.corridor not in found:
-            found[route.corridor] = route
-        if len(bans) < 3:
-            frontier += [bans | {e} for e in _corridor_elements(route) if e not in bans]
-    first = query.criteria[0]
+        corridor = corridor_of(network, paths[0].edges)
+        if corridor not in covered and corridor not in found:
+            found[corridor] = paths[0]
+        if len(bans) < 2:
+            frontier += [bans | {e} for e in corridor if e not in bans]
+
     best = sorted(
-        found.values(), key=lambda r: (r.criteria()[first], r.transit_hours, r.cost_usd, r.nodes)
+        found.values(), key=lambda p: (_values(p)[first], _values(p)["time"], p.cost, p.edges)
     )
     # Diversity first: a corridor through countries no shown route passes comes before another
     # variant of a country sequence already on the list.
-    shown = {r.countries for r in pareto}
-    chosen: list[Route] = []
+    shown = {countries_of(network, p.edges) for p in pareto}
+    chosen: list[LabelPath] = []
     while best and len(chosen) < query.alternatives:
-        pick = next((r for r in best if r.countries not in shown), best[0])
+        pick = next((p for p in best if countries_of(network, p.edges) not in shown), best[0])
         best.remove(pick)
         chosen.append(pick)
-        shown.add(pick.countries)
-    return [replace(r, pareto=False) for r in chosen]
+        shown.add(countries_of(network, pick.edges))
+    return chosen
 
 
 def _explain_no_route(network: Network, query: Query, resolved: _Resolved) -> str:
@@ -270,14 +269,14 @@ def _explain_no_route(network: Network, query: Query, resolved: _Resolved) -> st
         relaxations.append((f"--max-transfers {c.max_transfers}", ex, None))
 
     def reachable(exclude: Exclusions, max_transfers: int | None) -> bool:
-        w = edge_weights(network, resolved.shipment, exclude)
-        return bool(pareto_paths(graph, w, sources, targets, resolved.start, [0], max_transfers))
+        space = prepare(graph, edge_weights(network, resolved.shipment, exclude))
+        return bool(pareto_paths(space, sources, targets, resolved.start, [0], max_transfers))
 
     helpful = [label for label, exclude, cap in relaxations if reachable(exclude, cap)]
     head = f"no route from {origin} to {destination} for {query.commodity}"
     if helpful:
         return f"{head}: dropping {' or '.join(helpful)} would give one"
     if relaxations and reachable(Exclusions(), None):
-        return f"{head}: the constraints together leave none (each alone still blocks)"
+        return f"{head}: no single constraint is to blame, but dropping them all gives one"
     modes = ", ".join(network.commodity(query.commodity).modes)
     return f"{head}: the network has no path usable by {query.commodity} (modes: {modes})"
