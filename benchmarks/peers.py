@@ -9,6 +9,7 @@ build, the one-to-all queries and the point-to-point queries, checks distances a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import resource
@@ -182,7 +183,7 @@ class Rustworkx(Peer):
         self.g.add_edges_from(list(edges))
 
     def one_to_all(self, source: int) -> Any:
-        return self._rx.digraph_dijkstra_shortest_path_lengths(self.g, source, edge_cost_fn=float)
+        return self._rx.digraph_dijkstra_shortest_path_lengths(self.g, source, float)
 
     def as_array(self, native: Any, source: int, n: int) -> FloatArray:
         return _dict_to_array(dict(native), source, n)
@@ -190,9 +191,7 @@ class Rustworkx(Peer):
     def point_to_point(self, source: int, target: int) -> float:
         if source == target:
             return 0.0
-        found = self._rx.digraph_dijkstra_shortest_path_lengths(
-            self.g, source, edge_cost_fn=float, goal=target
-        )
+        found = self._rx.digraph_dijkstra_shortest_path_lengths(self.g, source, float, goal=target)
         return float(found[target]) if target in found else math.inf
 
 
@@ -235,74 +234,119 @@ PEERS: dict[str, Callable[[], Peer]] = {
 }
 
 
-def relative_error(got: FloatArray, expected: FloatArray) -> float:
-    """Largest |got - expected| / max(1, |expected|); inf if reachability differs."""
-    got_inf, expected_inf = np.isinf(got), np.isinf(expected)
-    if not np.array_equal(got_inf, expected_inf):
-        return math.inf
-    finite = ~expected_inf
-    if not finite.any():
-        return 0.0
-    diff = np.abs(got[finite] - expected[finite]) / np.maximum(1.0, np.abs(expected[finite]))
-    return float(diff.max())
+def relative_error(got: FloatArray, expected: FloatArray, chunk: int = 1 << 16) -> float:
+    """Largest |got - expected| / max(1, |expected|); inf if reachability differs.
+
+    Works in chunks so the check adds no n-sized temporaries to the memory figures.
+    """
+    worst = 0.0
+    for lo in range(0, expected.shape[0], chunk):
+        g, e = got[lo : lo + chunk], expected[lo : lo + chunk]
+        e_inf = np.isinf(e)
+        if not np.array_equal(np.isinf(g), e_inf):
+            return math.inf
+        if not e_inf.all():
+            g, e = g[~e_inf], e[~e_inf]
+            worst = max(worst, float((np.abs(g - e) / np.maximum(1.0, np.abs(e))).max()))
+    return worst
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory figure from /proc/self/status (Linux), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> float:
+    """Start a memory phase: reset the peak-RSS mark where Linux allows; the RSS now, MB."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # 5: reset VmHWM to the current RSS
+    now = _status_mb("VmRSS")
+    return now if now is not None else _peak_mb()
 
 
 def _peak_mb() -> float:
+    """Peak RSS in MB: VmHWM (resettable) on Linux, else the process-lifetime maximum."""
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
 
 def _timed_loop(
-    items: list[Any], call: Callable[[Any], Any], budget_s: float
-) -> tuple[list[float], list[Any]]:
-    """Run `call` on items in order; stop early once `budget_s` is spent (at least one run)."""
+    items: list[Any], call: Callable[[Any], Any], keep: Callable[[int, Any], None], budget: float
+) -> list[float]:
+    """Time `call` on items in order, handing each result to `keep` untimed.
+
+    Stops early once `budget` seconds are spent (after at least one run).
+    """
     times: list[float] = []
-    results: list[Any] = []
-    spent = 0.0
-    for item in items:
-        if times and spent > budget_s:
+    for i, item in enumerate(items):
+        if times and sum(times) > budget:
             break
         start = time.perf_counter()
-        results.append(call(item))
+        result = call(item)
         times.append(time.perf_counter() - start)
-        spent += times[-1]
-    return times, results
+        keep(i, result)
+    return times
 
 
 def run_peer(
     name: str, graph_path: Path, queries_path: Path, refs_path: Path, budget_s: float
 ) -> dict[str, Any]:
-    """Measure one library; scipy's run also writes the reference distances to `refs_path`."""
+    """Measure one library; scipy's run also writes the reference distances to `refs_path`.
+
+    Results are checked (or, for scipy, stored in arrays allocated beforehand) as they come,
+    so the memory figures are the library's build and per-query peaks, not retained results.
+    """
     peer = PEERS[name]()
     start = time.perf_counter()
     peer.warm_up()
     warm_up_s = time.perf_counter() - start
     graph = load(graph_path)
+    n = graph.n_nodes
     with np.load(queries_path) as q:
         sources = [int(s) for s in q["sources"]]
         pairs = [(int(s), int(t)) for s, t in q["pairs"]]
-    base_mb = _peak_mb()
+    is_reference = isinstance(peer, Scipy)
+    if is_reference:
+        ref_o2a = np.full((len(sources), n), np.nan)
+        ref_p2p = np.full(len(pairs), np.nan)
+    else:
+        with np.load(refs_path) as refs:
+            ref_o2a, ref_p2p = refs["o2a"], refs["p2p"]
+    errors = [0.0]
+
+    def keep_o2a(i: int, native: Any) -> None:
+        dist = peer.as_array(native, sources[i], n)
+        if is_reference:
+            ref_o2a[i] = dist
+        else:
+            errors.append(relative_error(dist, ref_o2a[i]))
+
+    def keep_p2p(i: int, value: float) -> None:
+        if is_reference:
+            ref_p2p[i] = value
+        else:
+            errors.append(relative_error(np.array([value]), ref_p2p[i : i + 1]))
+
+    base_mb = _reset_peak()
     start = time.perf_counter()
     peer.build(graph)
     build_s = time.perf_counter() - start
     build_mb = _peak_mb()
-
     o2a_times: list[float] = []
-    o2a: list[FloatArray] = []
     if not isinstance(peer, CorridorAStar):
-        o2a_times, native = _timed_loop(sources, peer.one_to_all, budget_s)
-        o2a = [peer.as_array(d, s, graph.n_nodes) for d, s in zip(native, sources, strict=False)]
-    p2p_times, p2p = _timed_loop(pairs, lambda st: peer.point_to_point(*st), budget_s)
+        o2a_times = _timed_loop(sources, peer.one_to_all, keep_o2a, budget_s)
+    p2p_times = _timed_loop(pairs, lambda st: peer.point_to_point(*st), keep_p2p, budget_s)
     peak_mb = _peak_mb()
-
-    if isinstance(peer, Scipy):
-        np.savez(refs_path, o2a=np.array(o2a), p2p=np.array(p2p))
-        error = 0.0
-    else:
-        with np.load(refs_path) as refs:
-            errors = [relative_error(d, refs["o2a"][i]) for i, d in enumerate(o2a)]
-            expected = refs["p2p"][: len(p2p)]
-            errors.append(relative_error(np.array(p2p, dtype=np.float64), expected))
-        error = max(errors)
+    if is_reference:
+        np.savez(refs_path, o2a=ref_o2a, p2p=ref_p2p)
     return {
         "library": name,
         "warm_up_s": warm_up_s,
@@ -310,7 +354,7 @@ def run_peer(
         "one_to_all_s": o2a_times,
         "p2p_s": p2p_times,
         "p2p_is_one_to_all": peer.p2p_is_one_to_all,
-        "max_rel_error": error,
+        "max_rel_error": max(errors),
         "build_mb": build_mb - base_mb,
         "peak_mb": peak_mb - base_mb,
     }

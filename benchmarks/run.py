@@ -11,6 +11,7 @@ the targets it checked, which are summarised at the end.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import json
 import os
@@ -267,7 +268,11 @@ def planner_load(options: Options, report: Report) -> None:
 
 
 def planner_query(options: Options, report: Report) -> None:
-    """Warm Pareto query latency Xi'an -> Duisburg, default and with alternatives=0."""
+    """Warm latency Xi'an -> Duisburg: the 3-criteria Pareto set, then the full default answer.
+
+    The issue's 5 ms target is for the Pareto query; the default answer adds up to 24 searches
+    for corridor alternatives and is reported beside it without a target of its own.
+    """
     print("\n== planner: warm Pareto query Xi'an -> Duisburg (median of 200) ==")
     bound = "<= 5 ms"
     try:
@@ -275,18 +280,19 @@ def planner_query(options: Options, report: Report) -> None:
 
         net = corridor.load_network()
         queries = {
-            "default": corridor.Query(origin="Xi'an", destination="Duisburg"),
-            "alternatives=0": corridor.Query(
+            "Pareto set, 3 criteria": corridor.Query(
                 origin="Xi'an", destination="Duisburg", alternatives=0
             ),
+            "with 3 corridor alternatives": corridor.Query(origin="Xi'an", destination="Duisburg"),
         }
     except (ImportError, AttributeError) as exc:
         _skip(report, "Pareto query median", bound, f"planner not available: {exc}")
         return
     for name, query in queries.items():
-        what = f"Pareto query median ({name})"
-        _timed(lambda q=query: corridor.plan(net, q), 10)  # warm caches and lazy imports
-        times = _timed(lambda q=query: corridor.plan(net, q), 200)
+        what = f"planner median ({name})"
+        plan = functools.partial(corridor.plan, net, query)
+        _timed(plan, 10)  # warm caches and lazy imports
+        times = _timed(plan, 200)
         median = statistics.median(times)
         p90 = float(np.percentile(times, 90))
         routes = len(corridor.plan(net, query).routes)
@@ -294,6 +300,8 @@ def planner_query(options: Options, report: Report) -> None:
             f"{what}: {median * 1e3:.2f} ms (p90 {p90 * 1e3:.2f} ms, {routes} routes; "
             f"target {bound})"
         )
+        if "alternatives" in name:
+            continue  # informational: no target of its own
         report.targets.append(Target(what, f"{median * 1e3:.2f} ms", bound, median <= 0.005))
 
 
