@@ -165,6 +165,14 @@ def pareto_paths(
 
     def beats(old: int, key: tuple[float, ...], full: tuple[float, float, float]) -> bool:
         okey = lab_key[old]
+        if len(okey) == 3:  # the default criteria: unrolled, this is the innermost operation
+            a0, a1, a2 = okey
+            b0, b1, b2 = key
+            if a0 > b0 + EPS or a1 > b1 + EPS or a2 > b2 + EPS:
+                return False
+            if a0 < b0 - EPS or a1 < b1 - EPS or a2 < b2 - EPS:
+                return True
+            return lab_full[old] <= full
         strictly = False
         for a, b in zip(okey, key, strict=True):
             if a > b + EPS:
@@ -190,8 +198,8 @@ def pareto_paths(
         for old in bag:
             if beats(old, key, full):
                 return
-        if bounds is not None and vertex not in target_set and final:
-            bound = tuple(full[c] + b[vertex] for c, b in zip(crit, bounds, strict=True))
+        if bounds is not None and final and vertex not in target_set:
+            bound = tuple([full[c] + b[vertex] for c, b in zip(crit, bounds, strict=True)])
             if covered(final, (*bound, float(transfers)) if capped else bound):
                 return
         lid = len(lab_vertex)
