@@ -18,7 +18,7 @@ from rich.table import Table
 
 from corridor.errors import CorridorError, NetworkValidationError, NoRouteError, QueryError
 from corridor.network.geojson import network_geojson, routes_geojson
-from corridor.network.loader import load_network, validate_network
+from corridor.network.loader import load_network
 from corridor.network.model import Network
 from corridor.network.places import find_places
 from corridor.routing.planner import plan
@@ -279,13 +279,13 @@ def validate(
     path: Annotated[Path, typer.Argument(help="Network package folder.")],
 ) -> None:
     """Check a network package and print every problem (exit 2 if any)."""
-    problems = validate_network(path)
-    if problems:
-        for p in problems:
+    try:
+        net = load_network(path)
+    except NetworkValidationError as exc:
+        for p in exc.problems:
             sys.stderr.write(f"{path}: {p}\n")
-        sys.stderr.write(f"corridor: {len(problems)} problem(s) in {path}\n")
-        raise typer.Exit(2)
-    net = load_network(path)
+        sys.stderr.write(f"corridor: {len(exc.problems)} problem(s) in {path}\n")
+        raise typer.Exit(2) from None
     out.print(
         f"{path}: OK — {net.name} {net.version}: {len(net.nodes)} nodes, "
         f"{len(net.links)} links, {len(net.crossing_ids)} crossings, "

@@ -32,7 +32,6 @@ from corridor.network.records import (
     Service,
     Source,
     Transfer,
-    layer_of,
 )
 from corridor.network.tables import (
     PROVENANCE,
@@ -803,4 +802,4 @@ class _Loader:
                 )
 
 
-__all__ = ["BUNDLED", "bundled_path", "layer_of", "load_network", "validate_network"]
+__all__ = ["BUNDLED", "bundled_path", "load_network", "validate_network"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from corridor.errors import NoRouteError, QueryError
+from corridor.errors import CorridorError, NoRouteError, QueryError
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
@@ -98,7 +98,7 @@ def _resolve(network: Network, query: Query) -> _Resolved:
         else:
             try:
                 nodes.add(network.node_index[resolve_place(network, token).node_id])
-            except Exception as exc:
+            except CorridorError as exc:
                 raise QueryError(
                     "constraints.avoid", f"{token!r} is neither a node nor a crossing: {exc}"
                 ) from None
