@@ -21,8 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,41 +32,13 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(SRC))  # benchmark this checkout's corridor, installed or not
 
 from graphs import cached_road_graph, load, parse_size  # noqa: E402
+from harness import Options, Report, Section, Target, skip, timed  # noqa: E402
 from peers import PEERS  # noqa: E402
 
 RESULTS = HERE / "results"
 REFERENCE = "scipy"
 LIBRARIES = ["scipy", "corridor", "corridor A*", "networkit", "igraph", "rustworkx", "networkx"]
 PEER_LIBRARIES = ["networkit", "igraph", "rustworkx", "networkx"]
-
-
-@dataclass(frozen=True)
-class Options:
-    sizes: list[str]
-    libraries: list[str]
-    sources: int
-    pairs: int
-    budget_s: float
-    seed: int
-
-
-@dataclass(frozen=True)
-class Target:
-    """One performance target: what was measured, the bound, and whether it was met."""
-
-    what: str
-    measured: str
-    bound: str
-    met: bool | None  # None: not measured (skipped or failed)
-
-
-@dataclass
-class Report:
-    targets: list[Target] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-Section = Callable[[Options, Report], None]
 
 
 # --- shortest paths ----------------------------------------------------------------------------
@@ -234,20 +204,6 @@ def _ratio(value: float | None, reference: float | None) -> float | None:
 # --- planner -------------------------------------------------------------------------------------
 
 
-def _timed(call: Callable[[], Any], repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def _skip(report: Report, what: str, bound: str, reason: str) -> None:
-    print(f"{what}: skipped ({reason})")
-    report.targets.append(Target(what, "skipped", bound, None))
-
-
 def planner_load(options: Options, report: Report) -> None:
     """Time to load, validate and compile the bundled network (median of 10)."""
     print("\n== planner: load + compile the bundled network ==")
@@ -257,9 +213,9 @@ def planner_load(options: Options, report: Report) -> None:
         import corridor
 
         import_s = time.perf_counter() - start
-        times = _timed(corridor.load_network, 10)
+        times = timed(corridor.load_network, 10)
     except (ImportError, AttributeError) as exc:
-        _skip(report, what, bound, f"planner not available: {exc}")
+        skip(report, what, bound, f"planner not available: {exc}")
         return
     median = statistics.median(times)
     print(f"import corridor: {import_s * 1e3:.0f} ms (first import in this process)")
@@ -286,13 +242,13 @@ def planner_query(options: Options, report: Report) -> None:
             "with 3 corridor alternatives": corridor.Query(origin="Xi'an", destination="Duisburg"),
         }
     except (ImportError, AttributeError) as exc:
-        _skip(report, "Pareto query median", bound, f"planner not available: {exc}")
+        skip(report, "Pareto query median", bound, f"planner not available: {exc}")
         return
     for name, query in queries.items():
         what = f"planner median ({name})"
         plan = functools.partial(corridor.plan, net, query)
-        _timed(plan, 10)  # warm caches and lazy imports
-        times = _timed(plan, 200)
+        timed(plan, 10)  # warm caches and lazy imports
+        times = timed(plan, 200)
         median = statistics.median(times)
         p90 = float(np.percentile(times, 90))
         routes = len(corridor.plan(net, query).routes)
@@ -311,7 +267,7 @@ def planner_cli(options: Options, report: Report) -> None:
     what, bound = "cold CLI median", "<= 1.5 s"
     executable = Path(sys.executable).with_name("corridor")
     if not executable.exists():
-        _skip(report, what, bound, f"no {executable}; install the package (pip install -e .)")
+        skip(report, what, bound, f"no {executable}; install the package (pip install -e .)")
         return
     command = [str(executable), "route", "Xi'an", "Duisburg"]
     times = []
@@ -322,7 +278,7 @@ def planner_cli(options: Options, report: Report) -> None:
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["(no output)"]
             report.failures.append(f"CLI exited {done.returncode}: {tail[0]}")
-            _skip(report, what, bound, f"exit code {done.returncode}: {tail[0]}")
+            skip(report, what, bound, f"exit code {done.returncode}: {tail[0]}")
             return
     median = statistics.median(times)
     print(f"{what}: {median:.3f} s (min {min(times):.3f} s; target {bound})")
@@ -335,6 +291,9 @@ SECTIONS: dict[str, Section] = {
     "planner-query": planner_query,
     "planner-cli": planner_cli,
 }
+# Further sections come from benchmarks/bench_*.py, each exporting its own SECTIONS.
+for _module in sorted(HERE.glob("bench_*.py")):
+    SECTIONS.update(importlib.import_module(_module.stem).SECTIONS)
 
 
 # --- driver --------------------------------------------------------------------------------------

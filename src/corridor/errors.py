@@ -70,3 +70,13 @@ class QueryError(CorridorError):
 
 class NoRouteError(CorridorError):
     """No route satisfies the query; the message names the constraint that removed the last one."""
+
+
+class InputFileError(CorridorError):
+    """A user's input file (OD set, demand table, scenario) has problems; all are listed."""
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in {path}:\n{lines}")

@@ -1,84 +1,27 @@
-"""The `corridor` command line: a thin layer over the Python API.
-
-Exit codes: 0 success, 1 no route, 2 a user's mistake (one line on stderr, never a traceback).
-"""
+"""`corridor route`: plan one shipment and print its Pareto routes and corridor alternatives."""
 
 from __future__ import annotations
 
 import json
-import sys
-from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from corridor.errors import CorridorError, NetworkValidationError, NoRouteError, QueryError
-from corridor.network.geojson import network_geojson, routes_geojson
-from corridor.network.loader import load_network
+from corridor.cli.app import NetworkOption, app, fail, open_network, out, parse_depart
+from corridor.errors import CorridorError, NoRouteError, QueryError
+from corridor.network.geojson import routes_geojson
 from corridor.network.model import Network
-from corridor.network.places import find_places
 from corridor.routing.planner import plan
 from corridor.routing.query import Cargo, Constraints, Query
 from corridor.routing.result import PlanResult
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="Plan freight routes across the China–Kazakhstan–Caspian–Europe network.",
-)
-out = Console(highlight=False, soft_wrap=False, width=160)
 
 
 class RouteFormat(StrEnum):
     table = "table"
     json = "json"
     geojson = "geojson"
-
-
-class NetworkFormat(StrEnum):
-    summary = "summary"
-    geojson = "geojson"
-
-
-NetworkOption = Annotated[
-    Path | None,
-    typer.Option("--network", help="Network package folder (default: the bundled eurasia)."),
-]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"corridor: {message}\n")
-    raise typer.Exit(code)
-
-
-def _network(path: Path | None) -> Network:
-    try:
-        return load_network(path)
-    except NetworkValidationError as exc:
-        first = exc.problems[0] if exc.problems else "invalid network"
-        _fail(
-            f"{exc.path}: {len(exc.problems)} problem(s), first: {first} "
-            f"(run `corridor validate {exc.path}` for all)"
-        )
-
-
-def _parse_depart(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        _fail(
-            f"--depart: expected a date or UTC date-time like 2026-12-01 or "
-            f"2026-12-01T08:00, got {text!r}"
-        )
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _FLAGS = {
@@ -138,13 +81,13 @@ def route(
 ) -> None:
     """Plan routes: the Pareto set over time, cost and CO2e, plus corridor alternatives."""
     if size not in (20, 40):
-        _fail(f"--size: expected 20 or 40, got {size}")
-    net = _network(network)
+        fail(f"--size: expected 20 or 40, got {size}")
+    net = open_network(network)
     try:
         query = Query(
             origin=origin,
             destination=destination,
-            depart=_parse_depart(depart),
+            depart=parse_depart(depart),
             cargo=Cargo(containers=containers, size_ft=size, tonnes=tonnes),
             commodity=commodity,
             constraints=Constraints(
@@ -159,11 +102,11 @@ def route(
         )
         result = plan(net, query)
     except NoRouteError as exc:
-        _fail(str(exc), code=1)
+        fail(str(exc), code=1)
     except QueryError as exc:
-        _fail(f"{_FLAGS.get(exc.field, exc.field)}: {exc.message}")
+        fail(f"{_FLAGS.get(exc.field, exc.field)}: {exc.message}")
     except CorridorError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt is RouteFormat.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt is RouteFormat.geojson:
@@ -253,113 +196,3 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
                     leg.detail,
                 )
             out.print(legs)
-
-
-@app.command()
-def places(
-    query: Annotated[str, typer.Argument(help="Part of a name, an alias or a node id.")],
-    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
-    network: NetworkOption = None,
-) -> None:
-    """Find nodes by name (fuzzy, case- and accent-insensitive)."""
-    net = _network(network)
-    matches = find_places(net, query, limit=limit)
-    if not matches:
-        _fail(f"no place matches {query!r}", code=1)
-    table = Table(show_edge=False, header_style="bold")
-    for name in ("node", "name", "country", "kind", "score"):
-        table.add_column(name)
-    for m in matches:
-        table.add_row(m.node.node_id, m.node.name, m.node.country, m.node.kind, f"{m.score:.0f}")
-    out.print(table)
-
-
-@app.command()
-def validate(
-    path: Annotated[Path, typer.Argument(help="Network package folder.")],
-) -> None:
-    """Check a network package and print every problem (exit 2 if any)."""
-    try:
-        net = load_network(path)
-    except NetworkValidationError as exc:
-        for p in exc.problems:
-            sys.stderr.write(f"{path}: {p}\n")
-        sys.stderr.write(f"corridor: {len(exc.problems)} problem(s) in {path}\n")
-        raise typer.Exit(2) from None
-    out.print(
-        f"{path}: OK — {net.name} {net.version}: {len(net.nodes)} nodes, "
-        f"{len(net.links)} links, {len(net.crossing_ids)} crossings, "
-        f"{len(net.services)} services"
-    )
-
-
-@app.command("network")
-def network_command(
-    fmt: Annotated[NetworkFormat, typer.Option("--format", help="Output format.")] = (
-        NetworkFormat.summary
-    ),
-    network: NetworkOption = None,
-) -> None:
-    """Describe the network: a summary, or GeoJSON of its nodes and links."""
-    net = _network(network)
-    if fmt is NetworkFormat.geojson:
-        print(json.dumps(network_geojson(net), ensure_ascii=False))
-        return
-    _print_summary(net)
-
-
-def _print_summary(net: Network) -> None:
-    m = net.manifest
-    out.print(f"[bold]{m.name} {m.version}[/] — {m.description}")
-    out.print(f"prices in {m.currency} of {m.reference_year}; {len(m.sources)} sources")
-    table = Table(show_edge=False, header_style="bold")
-    for name in ("table", "rows", "estimates"):
-        table.add_column(name)
-    groups: dict[str, Any] = {
-        "nodes": net.nodes,
-        "links": net.links,
-        "transfers": net.transfers,
-        "crossings": net.crossings,
-        "services": net.services,
-        "commodities": net.commodities,
-        "emission_factors": net.emission_factors,
-    }
-    for name, rows in groups.items():
-        estimates = sum(1 for r in rows if r.provenance.estimate)
-        table.add_row(name, str(len(rows)), str(estimates))
-    out.print(table)
-    modes: dict[str, float] = {}
-    for link in net.links:
-        modes[link.mode] = modes.get(link.mode, 0.0) + link.distance_km
-    out.print("link km by mode: " + ", ".join(f"{k} {v:,.0f}" for k, v in sorted(modes.items())))
-    out.print("countries: " + " ".join(net.countries))
-    out.print(f"expanded graph: {net.graph.n_vertices} vertices, {net.graph.n_edges} edges")
-
-
-def main() -> None:
-    """Entry point: run the app, turning usage errors into one line and exit code 2."""
-    if len(sys.argv) == 1:
-        sys.argv.append("--help")
-    try:
-        code = app(standalone_mode=False)
-    except typer.Exit as exc:
-        code = exc.exit_code
-    except typer.Abort:
-        sys.stderr.write("corridor: aborted\n")
-        code = 130
-    except CorridorError as exc:
-        sys.stderr.write(f"corridor: {exc}\n")
-        code = 2
-    except Exception as exc:
-        # typer's usage errors (bad option, missing argument) carry a message and exit code 2
-        format_message = getattr(exc, "format_message", None)
-        if format_message is None or getattr(exc, "exit_code", None) != 2:
-            raise
-        message = " ".join(str(format_message()).split())
-        sys.stderr.write(f"corridor: {message} (see `corridor --help`)\n")
-        code = 2
-    sys.exit(code if isinstance(code, int) else 0)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,3 @@
+from corridor.cli.app import main
+
+main()

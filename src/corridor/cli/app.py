@@ -1,0 +1,96 @@
+"""The shared pieces of the command line: the Typer app, its console, and user-error exits.
+
+Exit codes: 0 success, 1 no result (no route), 2 a user's mistake (one line on stderr, never a
+traceback). Each command lives in its own module of `corridor.cli` and registers on `app`.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from corridor.errors import CorridorError, NetworkValidationError
+from corridor.network.loader import load_network
+from corridor.network.model import Network
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Plan freight routes across the China–Kazakhstan–Caspian–Europe network.",
+)
+out = Console(highlight=False, soft_wrap=False, width=160)
+
+
+class OutputFormat(StrEnum):
+    """Output of the analysis commands: a table for people, JSON for programs."""
+
+    table = "table"
+    json = "json"
+
+
+NetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", help="Network package folder (default: the bundled eurasia)."),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    sys.stderr.write(f"corridor: {message}\n")
+    raise typer.Exit(code)
+
+
+def open_network(path: Path | None) -> Network:
+    try:
+        return load_network(path)
+    except NetworkValidationError as exc:
+        first = exc.problems[0] if exc.problems else "invalid network"
+        fail(
+            f"{exc.path}: {len(exc.problems)} problem(s), first: {first} "
+            f"(run `corridor validate {exc.path}` for all)"
+        )
+
+
+def parse_depart(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        fail(
+            f"--depart: expected a date or UTC date-time like 2026-12-01 or "
+            f"2026-12-01T08:00, got {text!r}"
+        )
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def main() -> None:
+    """Entry point: run the app, turning usage errors into one line and exit code 2."""
+    if len(sys.argv) == 1:
+        sys.argv.append("--help")
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("corridor: aborted\n")
+        code = 130
+    except CorridorError as exc:
+        sys.stderr.write(f"corridor: {exc}\n")
+        code = 2
+    except Exception as exc:
+        # typer's usage errors (bad option, missing argument) carry a message and exit code 2
+        format_message = getattr(exc, "format_message", None)
+        if format_message is None or getattr(exc, "exit_code", None) != 2:
+            raise
+        message = " ".join(str(format_message()).split())
+        sys.stderr.write(f"corridor: {message} (see `corridor --help`)\n")
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

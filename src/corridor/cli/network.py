@@ -1,0 +1,105 @@
+"""`corridor places`, `validate` and `network`: look at a network package."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from corridor.cli.app import NetworkOption, app, fail, open_network, out
+from corridor.errors import NetworkValidationError
+from corridor.network.geojson import network_geojson
+from corridor.network.loader import load_network
+from corridor.network.model import Network
+from corridor.network.places import find_places
+
+
+class NetworkFormat(StrEnum):
+    summary = "summary"
+    geojson = "geojson"
+
+
+@app.command()
+def places(
+    query: Annotated[str, typer.Argument(help="Part of a name, an alias or a node id.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    network: NetworkOption = None,
+) -> None:
+    """Find nodes by name (fuzzy, case- and accent-insensitive)."""
+    net = open_network(network)
+    matches = find_places(net, query, limit=limit)
+    if not matches:
+        fail(f"no place matches {query!r}", code=1)
+    table = Table(show_edge=False, header_style="bold")
+    for name in ("node", "name", "country", "kind", "score"):
+        table.add_column(name)
+    for m in matches:
+        table.add_row(m.node.node_id, m.node.name, m.node.country, m.node.kind, f"{m.score:.0f}")
+    out.print(table)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Network package folder.")],
+) -> None:
+    """Check a network package and print every problem (exit 2 if any)."""
+    try:
+        net = load_network(path)
+    except NetworkValidationError as exc:
+        for p in exc.problems:
+            sys.stderr.write(f"{path}: {p}\n")
+        sys.stderr.write(f"corridor: {len(exc.problems)} problem(s) in {path}\n")
+        raise typer.Exit(2) from None
+    out.print(
+        f"{path}: OK — {net.name} {net.version}: {len(net.nodes)} nodes, "
+        f"{len(net.links)} links, {len(net.crossing_ids)} crossings, "
+        f"{len(net.services)} services"
+    )
+
+
+@app.command("network")
+def network_command(
+    fmt: Annotated[NetworkFormat, typer.Option("--format", help="Output format.")] = (
+        NetworkFormat.summary
+    ),
+    network: NetworkOption = None,
+) -> None:
+    """Describe the network: a summary, or GeoJSON of its nodes and links."""
+    net = open_network(network)
+    if fmt is NetworkFormat.geojson:
+        print(json.dumps(network_geojson(net), ensure_ascii=False))
+        return
+    _print_summary(net)
+
+
+def _print_summary(net: Network) -> None:
+    m = net.manifest
+    out.print(f"[bold]{m.name} {m.version}[/] — {m.description}")
+    out.print(f"prices in {m.currency} of {m.reference_year}; {len(m.sources)} sources")
+    table = Table(show_edge=False, header_style="bold")
+    for name in ("table", "rows", "estimates"):
+        table.add_column(name)
+    groups: dict[str, Any] = {
+        "nodes": net.nodes,
+        "links": net.links,
+        "transfers": net.transfers,
+        "crossings": net.crossings,
+        "services": net.services,
+        "commodities": net.commodities,
+        "emission_factors": net.emission_factors,
+    }
+    for name, rows in groups.items():
+        estimates = sum(1 for r in rows if r.provenance.estimate)
+        table.add_row(name, str(len(rows)), str(estimates))
+    out.print(table)
+    modes: dict[str, float] = {}
+    for link in net.links:
+        modes[link.mode] = modes.get(link.mode, 0.0) + link.distance_km
+    out.print("link km by mode: " + ", ".join(f"{k} {v:,.0f}" for k, v in sorted(modes.items())))
+    out.print("countries: " + " ".join(net.countries))
+    out.print(f"expanded graph: {net.graph.n_vertices} vertices, {net.graph.n_edges} edges")
