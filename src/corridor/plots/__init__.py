@@ -1,0 +1,1 @@
+"""Pictures of results (matplotlib, the optional `plot` extra): one module per picture."""
