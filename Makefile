@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+PORT ?= 8000
+
+# the API and the web planner on the bundled network, saved work in SQLite in the user's data folder
 run: $(STAMP)
-	$(BIN)/corridor route "Xi'an" Duisburg --depart 2026-12-01
+	$(BIN)/corridor serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -80,3 +80,16 @@ class InputFileError(CorridorError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in {path}:\n{lines}")
+
+
+class ScenarioError(CorridorError):
+    """A scenario change cannot apply to a network (unknown id, a value that breaks it)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class StoreError(CorridorError):
+    """The database of saved work cannot be opened, migrated or written (bad URL, server down)."""

@@ -20,7 +20,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_bundled_od_set_resolves_and_carries_demand(eurasia: corridor.Network) -> None:
     pairs = read_od_pairs(default_od_path(), eurasia, require_demand=True)
     assert len(pairs) >= 8
-    assert all(p.origin in eurasia.node_index and p.destination in eurasia.node_index for p in pairs)
+    assert all(
+        p.origin in eurasia.node_index and p.destination in eurasia.node_index for p in pairs
+    )
     assert all(p.teu_per_week is not None and p.teu_per_week > 0 for p in pairs)
 
 

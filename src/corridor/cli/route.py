@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from corridor.cli.app import NetworkOption, app, fail, open_network, out, parse_depart
 from corridor.errors import CorridorError, NoRouteError, QueryError
 from corridor.network.geojson import routes_geojson
 from corridor.network.model import Network
+from corridor.plots.canvas import check_plot_path
+from corridor.reliability.assess import Assessment, assess
 from corridor.routing.planner import plan
 from corridor.routing.query import Cargo, Constraints, Query
 from corridor.routing.result import PlanResult
@@ -34,7 +39,11 @@ _FLAGS = {
     "constraints.avoid_modes": "--avoid-mode",
     "constraints.avoid": "--avoid",
     "constraints.max_transfers": "--max-transfers",
+    "samples": "--samples",
+    "deadline": "--deadline",
+    "plot": "--plot",
 }
+DEFAULT_SAMPLES = 10_000  # when a deadline or the p90 criterion asks for figures without --samples
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -77,12 +86,38 @@ def route(
     all_routes: Annotated[
         bool, typer.Option("--all-routes", help="Keep near-ties (within 12 h and 5%).")
     ] = False,
+    deadline: Annotated[
+        str | None,
+        typer.Option(help="Due date, UTC: adds each route's probability of arriving by then."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(help="Monte Carlo samples: adds P50/P90/P95 transit times to each route."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the Monte Carlo (same seed, same figures).")
+    ] = 0,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Draw the Pareto front (and the distributions) to a .png/.svg/.pdf."),
+    ] = None,
     network: NetworkOption = None,
 ) -> None:
-    """Plan routes: the Pareto set over time, cost and CO2e, plus corridor alternatives."""
+    """Plan routes: the Pareto set over time, cost and CO2e, plus corridor alternatives.
+
+    With --samples or --deadline (or the p90 criterion) each route gets simulated P50, P90
+    and P95 transit times and, with a deadline, its probability of arriving on time.
+    """
     if size not in (20, 40):
         fail(f"--size: expected 20 or 40, got {size}")
+    due = _parse_deadline(deadline)
+    try:
+        if plot is not None:
+            check_plot_path(plot)
+    except QueryError as exc:
+        fail(f"--plot: {exc.message}")
     net = open_network(network)
+    assessment: Assessment | None = None
     try:
         query = Query(
             origin=origin,
@@ -101,6 +136,27 @@ def route(
             thin=not all_routes,
         )
         result = plan(net, query)
+        if samples is not None or due is not None or "p90" in query.criteria:
+            assessment = assess(
+                net,
+                result,
+                samples=DEFAULT_SAMPLES if samples is None else samples,
+                seed=seed,
+                deadline=due,
+            )
+            result = assessment.result
+        if plot is not None:
+            from corridor.plots.pareto_front import save_route_picture
+
+            o, d = net.node(result.origin), net.node(result.destination)
+            save_route_picture(
+                result,
+                plot,
+                assessment.distributions if assessment else None,
+                assessment.deadline_hours if assessment else None,
+                title=f"{o.name} → {d.name}, {result.commodity}, "
+                f"departs {result.depart:%Y-%m-%d %H:%M} UTC",
+            )
     except NoRouteError as exc:
         fail(str(exc), code=1)
     except QueryError as exc:
@@ -108,14 +164,44 @@ def route(
     except CorridorError as exc:
         fail(str(exc))
     if fmt is RouteFormat.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = result.to_dict()
+        if assessment is not None:
+            data["reliability"] = _reliability(assessment)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is RouteFormat.geojson:
         print(json.dumps(routes_geojson(net, result), ensure_ascii=False))
     else:
-        _print_routes(net, result, legs)
+        _print_routes(net, result, legs, assessment)
 
 
-def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
+def _parse_deadline(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        fail(
+            f"--deadline: expected a date or UTC date-time like 2026-12-20 or "
+            f"2026-12-20T18:00, got {text!r}"
+        )
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _reliability(assessment: Assessment) -> dict[str, Any]:
+    """How the reliability figures were made, for the JSON output."""
+    first = assessment.distributions[0] if assessment.distributions else None
+    due = assessment.deadline
+    return {
+        "method": "monte carlo: lognormal legs fitted to median and P90, timetables re-applied",
+        "samples": first.samples if first else 0,
+        "seed": first.seed if first else 0,
+        "deadline": due.isoformat().replace("+00:00", "Z") if due else None,
+    }
+
+
+def _print_routes(
+    net: Network, result: PlanResult, show_legs: bool, assessment: Assessment | None = None
+) -> None:
     o, d = net.node(result.origin), net.node(result.destination)
     out.print(
         f"[bold]{o.name}[/] → [bold]{d.name}[/]  ·  {result.commodity}, {result.tonnes:,.0f} t  ·  "
@@ -124,11 +210,13 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
     names = {c.crossing_id: c.name for c in net.crossings}
     table = Table(show_edge=False, header_style="bold")
     # (header, justify, min width); the last two columns give way with an ellipsis
-    columns = (
+    columns: tuple[tuple[str, JustifyMethod, int], ...] = (
         ("#", "right", 2),
         ("", "left", 6),
         ("days", "right", 5),
         ("arrives", "left", 10),
+        *((("P50 d", "right", 5), ("P90 d", "right", 5)) if assessment is not None else ()),
+        *((("on time", "right", 7),) if assessment and assessment.deadline else ()),
         ("cost USD", "right", 8),
         ("CO2e t", "right", 6),
         ("km", "right", 6),
@@ -140,7 +228,7 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
     for name, justify, width in columns:
         table.add_column(
             name,
-            justify=justify,  # type: ignore[arg-type]
+            justify=justify,
             no_wrap=True,
             overflow="ellipsis",
             min_width=width or None,
@@ -148,11 +236,17 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
         )
     for i, r in enumerate(result.routes, start=1):
         via = [names.get(c, c.removeprefix("passage:").replace("_", " ")) for c in r.corridor]
+        reliability: list[str] = []
+        if assessment is not None:
+            reliability += [f"{(r.p50_hours or 0) / 24:.1f}", f"{(r.p90_hours or 0) / 24:.1f}"]
+            if assessment.deadline is not None:
+                reliability.append(f"{r.on_time_probability or 0:.0%}")
         table.add_row(
             str(i),
             "Pareto" if r.pareto else "alt.",
             f"{r.transit_days:.1f}",
             f"{r.arrive:%Y-%m-%d}",
+            *reliability,
             f"{r.cost_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
@@ -166,6 +260,14 @@ def _print_routes(net: Network, result: PlanResult, show_legs: bool) -> None:
         "CO2e is well-to-wheel (ISO 14083, GLEC defaults); 'alt.' routes are the best of "
         "other corridors, dominated by a Pareto route."
     )
+    if assessment is not None and assessment.distributions:
+        first = assessment.distributions[0]
+        due = assessment.deadline
+        out.print(
+            f"P50/P90: simulated transit days, {first.samples:,} Monte Carlo samples per route "
+            f"(seed {first.seed}); 'days' uses median times"
+            + (f"; on time: arriving by {due:%Y-%m-%d %H:%M} UTC." if due else ".")
+        )
     if show_legs:
         for i, r in enumerate(result.routes, start=1):
             legs = Table(title=f"route {i}", show_edge=False, header_style="bold")

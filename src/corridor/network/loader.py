@@ -91,6 +91,7 @@ TRANSFERS = {
     "duration_p90_h": Column(number(minimum=0)),
     "cost_usd_per_feu": Column(number(minimum=0)),
     "cost_usd_per_t": Column(number(minimum=0), required=False, default=0.0),
+    "capacity_teu_per_week": Column(number(above=0), required=False),
     **PROVENANCE,
 }
 CROSSINGS = {
@@ -115,6 +116,7 @@ SERVICES = {
     "headway_h": Column(number(above=0), required=False),
     "offset_h": Column(number(minimum=0), required=False, default=0.0),
     "operator": Column(text, required=False, default=""),
+    "capacity_teu_per_week": Column(number(above=0), required=False),
     **PROVENANCE,
 }
 COMMODITIES = {
@@ -538,6 +540,7 @@ class _Loader:
                         v["cost_usd_per_feu"],
                         v["cost_usd_per_t"] or 0.0,
                         self.provenance(row),
+                        capacity_teu_per_week=v["capacity_teu_per_week"],
                     )
                 )
         return out
@@ -713,6 +716,7 @@ class _Loader:
                         tuple(sorted(set(departures))),
                         v["operator"] or "",
                         self.provenance(row),
+                        capacity_teu_per_week=v["capacity_teu_per_week"],
                     )
                 )
         return out

@@ -102,6 +102,7 @@ class Transfer:
     cost_usd_per_feu: float
     cost_usd_per_t: float
     provenance: Provenance
+    capacity_teu_per_week: float | None = None  # terminal handling, both directions together
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class Service:
     departures_h: tuple[float, ...]
     operator: str
     provenance: Provenance
+    capacity_teu_per_week: float | None = None  # per direction served
 
 
 @dataclass(frozen=True)

@@ -170,4 +170,5 @@ def route_from_path(
         modes=tuple(modes),
         nodes=tuple(nodes),
         legs=tuple(legs),
+        commodity=shipment.commodity,
     )

@@ -8,6 +8,11 @@ labels that could only end up dominated by a route already found.
 
 Dominance is taken over the query's criteria (plus the transfer count when it is capped). Two
 labels equal on those are a tie, kept once: the one earlier in (time, cost, CO2e) order.
+
+The robust criterion `P90` runs a second clock on each label: the arrival if every edge took
+its P90 time, waiting at scheduled edges for the next departure after that later arrival. It is
+FIFO like the median clock, so dominance stays sound; as a sum of per-edge P90s it is a
+conservative bound on the route's P90, which the reliability simulation then reports.
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ from corridor.routing.clock import next_departure
 from corridor.routing.weights import EdgeWeights
 
 EPS = 1e-9
-TIME, COST, CO2E = 0, 1, 2
-CRITERION_INDEX = {"time": TIME, "cost": COST, "co2e": CO2E}
+TIME, COST, CO2E, P90 = 0, 1, 2, 3
+CRITERION_INDEX = {"time": TIME, "cost": COST, "co2e": CO2E, "p90": P90}
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class LabelPath:
     cost: float
     co2e: float
     transfers: int
+    p90_arrival: float = float("nan")  # the robust clock's arrival; only with the P90 criterion
 
     @property
     def arrival(self) -> float:
@@ -57,6 +63,7 @@ class SearchSpace:
     adjacency: list[list[int]]
     dst: list[int]
     hours: list[float]
+    hours_p90: list[float]
     cost: list[float]
     co2: list[float]
     is_transfer: list[bool]
@@ -76,6 +83,7 @@ def prepare(graph: ExpandedGraph, weights: EdgeWeights) -> SearchSpace:
         ],
         dst=graph.dst.tolist(),
         hours=weights.hours.tolist(),
+        hours_p90=weights.hours_p90.tolist(),
         cost=weights.cost_usd.tolist(),
         co2=weights.co2e_kg.tolist(),
         is_transfer=weights.is_transfer.tolist(),
@@ -97,7 +105,12 @@ def lower_bounds(
         keep[list(banned)] = False
     src, dst = graph.src[keep], graph.dst[keep]
     n = graph.n_vertices
-    columns = {TIME: weights.hours, COST: weights.cost_usd, CO2E: weights.co2e_kg}
+    columns = {
+        TIME: weights.hours,
+        COST: weights.cost_usd,
+        CO2E: weights.co2e_kg,
+        P90: weights.hours_p90,
+    }
     out = []
     for criterion in criteria:
         w = columns[criterion][keep]
@@ -136,6 +149,8 @@ def pareto_paths(
     if banned:
         adjacency = [[e for e in edges if e not in banned] for edges in adjacency]
     dst, hours, cost, co2 = space.dst, space.hours, space.cost, space.co2
+    hours_p90 = space.hours_p90
+    robust = P90 in crit  # labels carry a fourth figure, the robust clock, only when asked
     is_transfer, schedule, timetables = space.is_transfer, space.schedule, space.timetables
 
     bounds: list[list[float]] | None = None
@@ -145,7 +160,7 @@ def pareto_paths(
 
     # label store: parallel lists indexed by label id
     lab_vertex: list[int] = []
-    lab_full: list[tuple[float, float, float]] = []
+    lab_full: list[tuple[float, ...]] = []
     lab_key: list[tuple[float, ...]] = []
     lab_transfers: list[int] = []
     lab_parent: list[int] = []
@@ -158,12 +173,12 @@ def pareto_paths(
 
     everything = crit == (TIME, COST, CO2E)
 
-    def key_of(full: tuple[float, float, float], transfers: int) -> tuple[float, ...]:
+    def key_of(full: tuple[float, ...], transfers: int) -> tuple[float, ...]:
         if capped:
             return (*(full[i] for i in crit), float(transfers))
         return full if everything else tuple(full[i] for i in crit)
 
-    def beats(old: int, key: tuple[float, ...], full: tuple[float, float, float]) -> bool:
+    def beats(old: int, key: tuple[float, ...], full: tuple[float, ...]) -> bool:
         okey = lab_key[old]
         if len(okey) == 3:  # the default criteria: unrolled, this is the innermost operation
             a0, a1, a2 = okey
@@ -187,7 +202,7 @@ def pareto_paths(
 
     def add(
         vertex: int,
-        full: tuple[float, float, float],
+        full: tuple[float, ...],
         transfers: int,
         parent: int,
         edge: int,
@@ -224,25 +239,36 @@ def pareto_paths(
 
     for s in sorted(set(sources)):
         if s not in target_set:
-            add(s, (start, 0.0, 0.0), 0, -1, -1, start)
+            add(s, (start, 0.0, 0.0, start) if robust else (start, 0.0, 0.0), 0, -1, -1, start)
 
     while heap:
         t, c, e, lid = heappop(heap)
         if not alive[lid]:
             continue
         v = lab_vertex[lid]
+        here = lab_full[lid]
         if bounds is not None and final:
-            bound = tuple((t, c, e)[i] + b[v] for i, b in zip(crit, bounds, strict=True))
+            bound = tuple(here[i] + b[v] for i, b in zip(crit, bounds, strict=True))
             if covered(final, (*bound, float(lab_transfers[lid])) if capped else bound):
                 continue
         k = lab_transfers[lid]
+        t90 = here[P90] if robust else t
         for edge in adjacency[v]:
             nk = k + is_transfer[edge]
             if nk > limit:
                 continue
             sched = schedule[edge]
             depart = t if sched < 0 else next_departure(t, timetables[sched])
-            full = (depart + hours[edge], c + cost[edge], e + co2[edge])
+            if robust:
+                d90 = t90 if sched < 0 else next_departure(t90, timetables[sched])
+                full: tuple[float, ...] = (
+                    depart + hours[edge],
+                    c + cost[edge],
+                    e + co2[edge],
+                    d90 + hours_p90[edge],
+                )
+            else:
+                full = (depart + hours[edge], c + cost[edge], e + co2[edge])
             add(dst[edge], full, nk, lid, edge, depart)
 
     winners = [lid for lid in final if alive[lid]]
@@ -278,6 +304,7 @@ def pareto_paths(
                 cost=lab_full[lid][1],
                 co2e=lab_full[lid][2],
                 transfers=lab_transfers[lid],
+                p90_arrival=lab_full[lid][P90] if robust else float("nan"),
             )
         )
     paths.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))

@@ -25,6 +25,7 @@ NEAR_TIE: dict[str, tuple[float, float]] = {
     "time": (12.0, 0.05),
     "cost": (1.0, 0.10),
     "co2e": (0.5, 0.10),
+    "p90": (12.0, 0.05),
 }
 EXACT: dict[str, tuple[float, float]] = {c: (1e-6, 0.0) for c in NEAR_TIE}
 MAX_ALTERNATIVE_SEARCHES = 24
@@ -125,7 +126,12 @@ def _resolve(network: Network, query: Query) -> _Resolved:
 
 
 def _values(path: LabelPath) -> dict[str, float]:
-    return {"time": path.arrival - path.start, "cost": path.cost, "co2e": path.co2e}
+    return {
+        "time": path.arrival - path.start,
+        "cost": path.cost,
+        "co2e": path.co2e,
+        "p90": path.p90_arrival - path.start,  # NaN unless the search ran the robust clock
+    }
 
 
 def thin(

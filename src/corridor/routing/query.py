@@ -11,6 +11,8 @@ from corridor.errors import QueryError
 from corridor.network.records import MODES
 
 CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
+# "p90": a robust time, the arrival if every leg took its P90 time (a conservative bound)
+ROUTING_CRITERIA: tuple[str, ...] = (*CRITERIA, "p90")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
@@ -86,7 +88,8 @@ class Query:
     """A route request. Places are node ids or names (fuzzy, case- and accent-insensitive).
 
     `depart` is a UTC datetime (naive means UTC); `None` means now. `criteria` are the ones the
-    Pareto set is taken over, in order of preference for choosing each corridor's best route.
+    Pareto set is taken over, in order of preference for choosing each corridor's best route;
+    besides time, cost and co2e, `p90` is a robust time: the arrival if every leg took its P90.
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
     (near-ties to a shipper); `thin=False` returns the exact Pareto set, exact ties collapsed.
     """
@@ -108,10 +111,12 @@ class Query:
             raise QueryError("destination", "expected a place name or node id")
         criteria = tuple(dict.fromkeys(c.strip().lower() for c in self.criteria))
         if not criteria:
-            raise QueryError("criteria", f"expected one or more of {', '.join(CRITERIA)}")
+            raise QueryError("criteria", f"expected one or more of {', '.join(ROUTING_CRITERIA)}")
         for c in criteria:
-            if c not in CRITERIA:
-                raise QueryError("criteria", f"expected some of {', '.join(CRITERIA)}, got {c!r}")
+            if c not in ROUTING_CRITERIA:
+                raise QueryError(
+                    "criteria", f"expected some of {', '.join(ROUTING_CRITERIA)}, got {c!r}"
+                )
         object.__setattr__(self, "criteria", criteria)
         if isinstance(self.alternatives, bool) or not isinstance(self.alternatives, int):
             raise QueryError("alternatives", "expected a whole number")

@@ -9,6 +9,10 @@ from typing import Any, Literal
 LegKind = Literal["move", "wait", "transfer", "border"]
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 @dataclass(frozen=True)
 class Leg:
     """One step of a route. `co2e_kg` is well-to-wheel; `co2e_ttw_kg` tank-to-wheel."""
@@ -47,7 +51,11 @@ class Leg:
 
 @dataclass(frozen=True)
 class Route:
-    """A route with its legs and totals. `pareto` is False for a dominated corridor alternative."""
+    """A route with its legs and totals. `pareto` is False for a dominated corridor alternative.
+
+    The reliability figures (hours from departure, on-time probability by a deadline) are None
+    unless a Monte Carlo simulation filled them in (`corridor.reliability.assess`).
+    """
 
     pareto: bool
     corridor: tuple[str, ...]  # border crossings and sea passages in order of passage
@@ -63,6 +71,11 @@ class Route:
     modes: tuple[str, ...]
     nodes: tuple[str, ...]
     legs: tuple[Leg, ...]
+    commodity: str = "general"  # decides the border dwell rows the legs were timed with
+    p50_hours: float | None = None
+    p90_hours: float | None = None
+    p95_hours: float | None = None
+    on_time_probability: float | None = None
 
     @property
     def transit_days(self) -> float:
@@ -87,6 +100,10 @@ class Route:
             "countries": list(self.countries),
             "modes": list(self.modes),
             "nodes": list(self.nodes),
+            "p50_hours": _rounded(self.p50_hours, 2),
+            "p90_hours": _rounded(self.p90_hours, 2),
+            "p95_hours": _rounded(self.p95_hours, 2),
+            "on_time_probability": _rounded(self.on_time_probability, 4),
             "legs": [leg.to_dict() for leg in self.legs],
         }
 

@@ -5,16 +5,26 @@ Everything here is vectorized over edges; a query costs a few numpy operations, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
-from corridor.network.expanded import BORDER, TRANSFER, mode_bit
+from corridor.network.expanded import BORDER, MOVE, TRANSFER, mode_bit
 from corridor.network.model import Network
+from corridor.network.records import MODES
 from corridor.routing.query import Cargo
 
 BULK_DEFAULT_TONNES = 1000.0
+
+# Line-haul variability, P90 over median running time per mode, used where a link's own P90 is
+# no larger. Estimates (see docs/reliability.md): the network tables give P90s for border dwell
+# and handling only, and running times vary far less than those.
+LINE_HAUL_P90_RATIO: Mapping[str, float] = MappingProxyType(
+    {"rail": 1.15, "road": 1.15, "sea": 1.15, "ferry": 1.5, "pipeline": 1.0}
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,8 @@ class Exclusions:
 @dataclass(frozen=True, eq=False)
 class EdgeWeights:
     allowed: npt.NDArray[np.bool_]
-    hours: npt.NDArray[np.float64]
+    hours: npt.NDArray[np.float64]  # median
+    hours_p90: npt.NDArray[np.float64]
     cost_usd: npt.NDArray[np.float64]
     co2e_kg: npt.NDArray[np.float64]
     co2e_ttw_kg: npt.NDArray[np.float64]
@@ -56,8 +67,16 @@ def shipment_of(network: Network, commodity: str, cargo: Cargo) -> Shipment:
     return Shipment(commodity, "container", cargo.containers * factor, tonnes)
 
 
-def edge_weights(network: Network, shipment: Shipment, exclude: Exclusions) -> EdgeWeights:
-    """Time, price and emissions of every edge for this shipment, and which edges it may use."""
+def edge_weights(
+    network: Network,
+    shipment: Shipment,
+    exclude: Exclusions,
+    line_haul: Mapping[str, float] = LINE_HAUL_P90_RATIO,
+) -> EdgeWeights:
+    """Time, price and emissions of every edge for this shipment, and which edges it may use.
+
+    Times come as medians and P90s; `line_haul` gives a move's P90 over its median, per mode.
+    """
     g = network.graph
     ci = network.commodity_index[shipment.commodity]
     cls = int(g.commodity_class[ci])
@@ -82,13 +101,21 @@ def edge_weights(network: Network, shipment: Shipment, exclude: Exclusions) -> E
         allowed &= ~(border & closed[cd])
 
     hours = g.hours.copy()
+    ratio_of_bits = np.ones(1 << len(MODES))
+    for mode in MODES:
+        ratio_of_bits[mode_bit(mode)] = line_haul.get(mode, 1.0)
+    move = g.kind == MOVE
+    hours_p90 = g.hours_p90.copy()
+    hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
     if len(g.crossing_directions):
         hours[border] = g.dwell_median_h[cd[border], cls]
+        hours_p90[border] = g.dwell_p90_h[cd[border], cls]
         cost[border] += shipment.feu_units * g.border_fee_feu[cd[border], cls]
     return EdgeWeights(
         allowed=allowed,
         hours=hours,
+        hours_p90=hours_p90,
         cost_usd=cost,
         co2e_kg=g.wtw_g_per_t * (shipment.tonnes / 1000.0),
         co2e_ttw_kg=g.ttw_g_per_t * (shipment.tonnes / 1000.0),

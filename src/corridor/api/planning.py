@@ -1,0 +1,108 @@
+"""Planning for the API: a bounded thread pool, a per-query time budget and a result cache.
+
+The planner is pure Python and numpy, so it runs in worker threads and the event loop stays
+free. A query that outlives its budget gets a 503 problem while its thread finishes in the
+background (its result is still cached); queries beyond `max_pending_queries` are refused at once,
+so slow queries cannot pile up without bound. Results are cached by the normalized query: the
+network is immutable, so the same query always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from corridor.api.problems import ApiProblem, from_corridor_error
+from corridor.api.schemas import RouteRequest
+from corridor.api.settings import Settings
+from corridor.errors import CorridorError
+from corridor.network.geojson import routes_geojson
+from corridor.network.model import Network
+from corridor.routing.planner import plan
+from corridor.routing.query import Query
+
+
+class RoutePlanner:
+    """Plans route requests into the CLI's JSON (plus GeoJSON), as UTF-8 bytes."""
+
+    def __init__(self, network: Network, settings: Settings) -> None:
+        self._network = network
+        self._settings = settings
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._cache: OrderedDict[Query, bytes] = OrderedDict()
+
+    async def plan_json(self, request: RouteRequest, *, prefix: str = "") -> bytes:
+        """The response body for `request`; raises ApiProblem for every user-caused failure."""
+        places = request.places()
+        try:
+            query = request.to_query()
+        except CorridorError as exc:
+            raise from_corridor_error(exc, prefix=prefix, places=places) from None
+        # "now" is fixed to the minute here, so the cache key and the answer agree
+        query = dataclasses.replace(query, depart=query.departure())
+        with self._lock:
+            cached = self._cache.get(query)
+            if cached is not None:
+                self._cache.move_to_end(query)
+                return cached
+            if self._pending >= self._settings.max_pending_queries:
+                raise ApiProblem(
+                    503,
+                    "busy",
+                    "Server busy",
+                    "too many route queries in progress; retry in a moment",
+                    headers={"Retry-After": "1"},
+                )
+            self._pending += 1
+            if self._executor is None:  # first use, or used again after a shutdown
+                self._executor = ThreadPoolExecutor(
+                    self._settings.plan_threads, thread_name_prefix="corridor-plan"
+                )
+            future: Future[bytes] = self._executor.submit(self._compute, query)
+        future.add_done_callback(self._release)
+        budget = self._settings.query_timeout_s
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout=budget)
+        except TimeoutError:
+            raise ApiProblem(
+                503,
+                "time-budget",
+                "Query took too long",
+                f"the query needed more than its time budget of {budget:g} s; narrow it "
+                "(fewer alternatives, all_routes false, or more constraints)",
+            ) from None
+        except CorridorError as exc:
+            raise from_corridor_error(exc, prefix=prefix, places=places) from None
+
+    def _release(self, _future: Future[bytes]) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def _compute(self, query: Query) -> bytes:
+        result = plan(self._network, query)
+        truncated = len(result.routes) > self._settings.max_routes
+        if truncated:
+            result = dataclasses.replace(result, routes=result.routes[: self._settings.max_routes])
+        body = result.to_dict()
+        body["geojson"] = routes_geojson(self._network, result)
+        if truncated:
+            body["truncated"] = True
+        content = json.dumps(body, ensure_ascii=False).encode()
+        with self._lock:
+            self._cache[query] = content
+            while len(self._cache) > self._settings.result_cache_size:
+                self._cache.popitem(last=False)
+        return content
+
+    def shutdown(self) -> None:
+        """Cancel queued queries; a later query starts a new pool."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

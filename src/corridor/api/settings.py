@@ -1,0 +1,65 @@
+"""How a server is set up: network, database, binding, token and the limits that protect it."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corridor.errors import CorridorError
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A server's configuration. Limits keep one request from taking the server down.
+
+    `host` is where the server binds: anywhere but loopback needs a `token`, which clients then
+    send as `Authorization: Bearer <token>` on every /api request except /api/health.
+    """
+
+    network_path: Path | None = None
+    db_url: str | None = None  # None: $CORRIDOR_DB_URL or SQLite in the user's data folder
+    host: str = "127.0.0.1"
+    token: str | None = None
+    # Host headers answered; None: those of a loopback `host` (localhost, 127.0.0.1, ::1), any
+    # host otherwise (the token guards those). () answers every host.
+    allowed_hosts: tuple[str, ...] | None = None
+    static_dir: Path = field(default=STATIC_DIR)
+    max_body_bytes: int = 512 * 1024
+    query_timeout_s: float = 10.0  # per-query time budget for planning
+    max_alternatives: int = 20  # the planner's own cap; lower it to bound a query's work
+    max_routes: int = 50  # a result with more routes is cut to this many (`truncated: true`)
+    plan_threads: int = 4
+    max_pending_queries: int = 64  # queries planning or waiting; more get 503
+    result_cache_size: int = 512  # plan results kept per server (the network is immutable)
+    job_threads: int = 1
+    max_jobs: int = 100  # finished jobs kept in memory, oldest dropped first
+
+    def hosts(self) -> tuple[str, ...]:
+        """The Host header names this server answers; empty: any."""
+        if self.allowed_hosts is not None:
+            return self.allowed_hosts
+        if is_loopback(self.host):
+            return ("localhost", "127.0.0.1", "::1", self.host.strip("[]").lower())
+        return ()
+
+    def __post_init__(self) -> None:
+        if self.token is not None and not self.token.strip():
+            raise CorridorError("the API token is empty; pass a non-empty --token")
+        if not is_loopback(self.host) and self.token is None:
+            raise CorridorError(
+                f"binding {self.host} exposes the API beyond this machine; "
+                "set an API token (--token or CORRIDOR_API_TOKEN)"
+            )

@@ -1,0 +1,1 @@
+"""Many queries at once: on local processes or a Dask cluster, written to Parquet."""

@@ -1,0 +1,69 @@
+"""`NetworkSpec`: how a worker process opens the network to work on (a path plus scenarios).
+
+A `Network` is not shipped to workers; this small picklable recipe is, and each process opens
+the network once and keeps it. The cache key includes the files' modification times, so a
+long-lived worker never serves a network from a scenario file that has since changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from corridor.network.loader import bundled_path, load_network
+from corridor.network.model import Network
+
+_Stamp = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A network package folder (`None`: the bundled one) and scenario files applied in order."""
+
+    path: str | None = None
+    scenarios: tuple[str, ...] = ()
+
+    def open(self) -> Network:
+        """The network with every scenario applied; cached per process (up to 8 recipes)."""
+        folder = Path(self.path) if self.path is not None else bundled_path()
+        return _open(
+            self.path,
+            self.scenarios,
+            _stamp(folder),
+            tuple(_file_stamp(Path(s)) for s in self.scenarios),
+        )
+
+    def label(self) -> str:
+        """A short name for reports: the scenario file stems, or `baseline`."""
+        return "+".join(Path(s).stem for s in self.scenarios) or "baseline"
+
+
+def _file_stamp(path: Path) -> _Stamp:
+    try:
+        info = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+def _stamp(folder: Path) -> tuple[_Stamp, ...]:
+    if not folder.is_dir():
+        return (_file_stamp(folder),)
+    return tuple(_file_stamp(f) for f in sorted(folder.iterdir()) if f.is_file())
+
+
+@lru_cache(maxsize=8)
+def _open(
+    path: str | None,
+    scenarios: tuple[str, ...],
+    network_stamp: tuple[_Stamp, ...],
+    scenario_stamps: tuple[_Stamp, ...],
+) -> Network:
+    network = load_network(path)
+    if scenarios:
+        from corridor.scenarios import apply_scenario, load_scenario
+
+        for file in scenarios:
+            network = apply_scenario(network, load_scenario(file, network))
+    return network

@@ -1,0 +1,360 @@
+"""Criticality: close each link, crossing and hub in turn, replan the OD set, rank by the loss.
+
+For each OD pair the baseline fastest route (least transit hours) and cheapest route (least
+cost per TEU) are planned once. Closing an element can only change an OD's value when that
+element lies on the OD's baseline route: every other route survives unchanged, and a closure
+never makes a route faster or cheaper. So only those ODs are replanned, which gives the same
+numbers as replanning every OD for every element (`exhaustive=True` does that; tests compare).
+
+Loss of element e, with w_k the OD's `teu_per_week` (1 where the OD set gives none):
+    ods_cut       = number of ODs with a baseline route and none once e is closed
+    demand_cut    = sum of w_k over those ODs
+    extra_hours   = sum over the other ODs of w_k * (fastest_k(without e) - fastest_k)
+    extra_cost    = sum over the other ODs of w_k * (cheapest_k(without e) - cheapest_k)
+With weekly TEU as weights, extra_hours is TEU-hours per week and extra_cost USD per week.
+Ranking: most ODs cut first, then demand cut, then extra hours (or cost), then extra cost. The CLI
+shows the cutting elements (single points of failure) apart from the rest, ranked by loss.
+An OD that starts or ends at a closed hub is left out of that hub's loss: losing one's own
+origin is not a network weakness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from corridor.batch.executor import ProgressCallback, map_tasks
+from corridor.batch.spec import NetworkSpec
+from corridor.errors import CorridorError, QueryError
+from corridor.network.model import Network
+from corridor.routing.odset import ODPair
+from corridor.routing.planner import plan
+from corridor.routing.query import Cargo, Query
+from corridor.routing.result import Route
+from corridor.scenarios.transforms import close_border, close_crossing, close_link, close_node
+
+ElementKind = Literal["border", "crossing", "link", "hub"]
+KINDS: tuple[ElementKind, ...] = ("border", "crossing", "link", "hub")
+HUB_KINDS = frozenset({"terminal", "dry_port", "sea_port", "ferry_port", "junction"})
+MIN_HUB_DEGREE = 2
+RANK_BY = ("time", "cost")
+# One TEU per query: costs are per TEU, so weekly TEU x cost is USD per week.
+CARGO = Cargo(containers=1, size_ft=20)
+
+Element = tuple[ElementKind, str]
+
+
+@dataclass(frozen=True)
+class ElementLoss:
+    """What closing one element costs the OD set (see the module docstring for the formula)."""
+
+    kind: ElementKind
+    element_id: str
+    name: str
+    ods_cut: int
+    demand_cut: float
+    extra_hours: float
+    extra_cost_usd: float
+    ods_affected: int  # ODs cut or with a slower fastest or dearer cheapest route
+    cut: tuple[str, ...] = ()  # labels of the ODs left without a route
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.element_id,
+            "name": self.name,
+            "ods_cut": self.ods_cut,
+            "demand_cut": round(self.demand_cut, 3),
+            "extra_hours": round(self.extra_hours, 3),
+            "extra_cost_usd": round(self.extra_cost_usd, 2),
+            "ods_affected": self.ods_affected,
+            "cut": list(self.cut),
+        }
+
+
+@dataclass(frozen=True)
+class Criticality:
+    """Every element's loss, most critical first, with the baseline it was measured against."""
+
+    network: str
+    depart: datetime
+    rank_by: str
+    pairs: tuple[ODPair, ...]
+    baseline_hours: tuple[float | None, ...]  # per OD; None: no route even in the baseline
+    baseline_cost_usd: tuple[float | None, ...]
+    ranking: tuple[ElementLoss, ...]
+    replans: int = 0  # queries planned on closed networks
+    unit: str = field(default="TEU/week")
+
+    def top(self, n: int) -> tuple[ElementLoss, ...]:
+        return self.ranking[:n]
+
+    @property
+    def cuts(self) -> tuple[ElementLoss, ...]:
+        """Single points of failure: elements whose closure leaves some OD pair with no route."""
+        return tuple(e for e in self.ranking if e.ods_cut)
+
+    @property
+    def detours(self) -> tuple[ElementLoss, ...]:
+        """The other elements, by demand-weighted loss: what rerouting around each one costs."""
+        return tuple(e for e in self.ranking if not e.ods_cut)
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        return {
+            "network": self.network,
+            "depart": self.depart.isoformat().replace("+00:00", "Z"),
+            "rank_by": self.rank_by,
+            "weights": self.unit,
+            "pairs": [
+                {
+                    "origin": p.origin,
+                    "destination": p.destination,
+                    "commodity": p.commodity,
+                    "weight": weight_of(p),
+                    "fastest_hours": None if h is None else round(h, 3),
+                    "cheapest_usd_per_teu": None if c is None else round(c, 2),
+                }
+                for p, h, c in zip(
+                    self.pairs, self.baseline_hours, self.baseline_cost_usd, strict=True
+                )
+            ],
+            "elements": len(self.ranking),
+            "replans": self.replans,
+            "ranking": [e.to_dict() for e in self.ranking[:top]],
+        }
+
+
+def weight_of(pair: ODPair) -> float:
+    return pair.teu_per_week if pair.teu_per_week is not None else 1.0
+
+
+def hubs(network: Network) -> tuple[str, ...]:
+    """Hub node ids: terminals, dry, sea and ferry ports and junctions linked to >= 2 nodes."""
+    neighbours: dict[str, set[str]] = {}
+    for lk in network.links:
+        neighbours.setdefault(lk.from_node, set()).add(lk.to_node)
+        neighbours.setdefault(lk.to_node, set()).add(lk.from_node)
+    return tuple(
+        n.node_id
+        for n in network.nodes
+        if n.kind in HUB_KINDS and len(neighbours.get(n.node_id, ())) >= MIN_HUB_DEGREE
+    )
+
+
+def _border_of(network: Network, a: str, b: str) -> str:
+    return "-".join(sorted((network.node(a).country, network.node(b).country)))
+
+
+def borders(network: Network) -> tuple[str, ...]:
+    """Country pairs joined by at least one crossing, as `CN-KZ` (ISO2 codes sorted)."""
+    links = {c.link_id for c in network.crossings}
+    return tuple(
+        sorted(
+            {
+                _border_of(network, lk.from_node, lk.to_node)
+                for lk in network.links
+                if lk.link_id in links
+            }
+        )
+    )
+
+
+def elements(network: Network, kinds: Iterable[str] = KINDS) -> tuple[Element, ...]:
+    """The elements to close. A link under a border crossing counts as that crossing."""
+    wanted = set(kinds)
+    for kind in sorted(wanted - set(KINDS)):
+        raise QueryError("kinds", f"expected some of {', '.join(KINDS)}, got {kind!r}")
+    crossing_links = {c.link_id for c in network.crossings}
+    out: list[Element] = []
+    if "border" in wanted:
+        out += [("border", b) for b in borders(network)]
+    if "crossing" in wanted:
+        out += [("crossing", c) for c in network.crossing_ids]
+    if "link" in wanted:
+        out += [("link", lk.link_id) for lk in network.links if lk.link_id not in crossing_links]
+    if "hub" in wanted:
+        out += [("hub", h) for h in hubs(network)]
+    return tuple(out)
+
+
+def element_name(network: Network, element: Element) -> str:
+    kind, ident = element
+    if kind == "border":
+        a, b = ident.split("-")
+        return f"{a}–{b} border (every crossing)"
+    if kind == "crossing":
+        return next(c.name for c in network.crossings if c.crossing_id == ident)
+    if kind == "hub":
+        return network.node(ident).name
+    lk = network.link(ident)
+    return f"{network.node(lk.from_node).name} – {network.node(lk.to_node).name} ({lk.mode})"
+
+
+def _uses(network: Network, route: Route) -> set[Element]:
+    used: set[Element] = {("hub", n) for n in route.nodes}
+    for leg in route.legs:
+        if leg.kind == "move":
+            used.add(("link", leg.ref))
+        elif leg.kind == "border":
+            used.add(("crossing", leg.ref))
+            used.add(("border", _border_of(network, leg.from_node, leg.to_node)))
+    return used
+
+
+def _ends(pair: ODPair) -> tuple[str, str]:
+    return (pair.origin, pair.destination)
+
+
+def _close(network: Network, element: Element) -> Network:
+    kind, ident = element
+    if kind == "link":
+        return close_link(network, ident)
+    if kind == "border":
+        return close_border(network, *ident.split("-"))
+    if kind == "crossing":
+        return close_crossing(network, ident)
+    return close_node(network, ident)
+
+
+def _best(network: Network, pair: ODPair, depart: datetime, criterion: str) -> Route | None:
+    """The best route by one criterion (exact: no thinning, no alternatives), or None."""
+    query = Query(
+        pair.origin,
+        pair.destination,
+        depart=depart,
+        cargo=CARGO,
+        commodity=pair.commodity,
+        criteria=(criterion,),
+        alternatives=0,
+        thin=False,
+    )
+    try:
+        routes = plan(network, query).routes
+    except CorridorError:  # no route, or an end node closed away with its last link
+        return None
+    return min(routes, key=lambda r: r.criteria()[criterion])
+
+
+@dataclass(frozen=True)
+class _Task:
+    spec: NetworkSpec
+    element: Element
+    replan: tuple[tuple[int, ODPair, str], ...]  # (OD index, pair, criterion)
+    depart: datetime
+
+
+def _replan(task: _Task) -> tuple[tuple[int, str, float | None], ...]:
+    """Close the element and replan the given ODs: (OD index, criterion, value or None)."""
+    closed = _close(task.spec.open(), task.element)
+    out: list[tuple[int, str, float | None]] = []
+    for k, pair, criterion in task.replan:
+        route = _best(closed, pair, task.depart, criterion)
+        out.append((k, criterion, None if route is None else route.criteria()[criterion]))
+    return tuple(out)
+
+
+def criticality(
+    spec: NetworkSpec,
+    pairs: Sequence[ODPair],
+    *,
+    depart: datetime,
+    kinds: Iterable[str] = KINDS,
+    rank_by: str = "time",
+    workers: int = 1,
+    scheduler: Any = None,
+    exhaustive: bool = False,
+    progress: bool = True,
+    on_progress: ProgressCallback | None = None,
+) -> Criticality:
+    """Rank the elements of `spec`'s network by the loss their closure causes to `pairs`.
+
+    `pairs` must be resolved (node ids, as `read_od_pairs` gives). Elements are spread over
+    `map_tasks` workers (local processes, or Dask with `scheduler`).
+    """
+    if rank_by not in RANK_BY:
+        raise QueryError("rank_by", f"expected time or cost, got {rank_by!r}")
+    network = spec.open()
+    targets = elements(network, kinds)
+    base: dict[tuple[int, str], float] = {}
+    users: dict[Element, list[tuple[int, str]]] = {}
+    for k, pair in enumerate(pairs):
+        for criterion in ("time", "cost"):
+            route = _best(network, pair, depart, criterion)
+            if route is None:
+                continue
+            base[(k, criterion)] = route.criteria()[criterion]
+            for element in _uses(network, route):
+                users.setdefault(element, []).append((k, criterion))
+    tasks: list[_Task] = []
+    for element in targets:
+        wanted = sorted(base) if exhaustive else sorted(users.get(element, []))
+        if element[0] == "hub":
+            wanted = [(k, c) for k, c in wanted if element[1] not in _ends(pairs[k])]
+        if wanted:
+            tasks.append(_Task(spec, element, tuple((k, pairs[k], c) for k, c in wanted), depart))
+    results = map_tasks(
+        _replan,
+        tasks,
+        workers=workers,
+        scheduler=scheduler,
+        description=f"closing {len(targets)} elements",
+        progress=progress,
+        on_progress=on_progress,
+    )
+    found = {task.element: result for task, result in zip(tasks, results, strict=True)}
+    losses = [_loss(network, element, pairs, base, found.get(element, ())) for element in targets]
+    second = "extra_hours" if rank_by == "time" else "extra_cost_usd"
+    third = "extra_cost_usd" if rank_by == "time" else "extra_hours"
+    losses.sort(
+        key=lambda e: (
+            -e.ods_cut,
+            -e.demand_cut,
+            -getattr(e, second),
+            -getattr(e, third),
+            KINDS.index(e.kind),
+            e.element_id,
+        )
+    )
+    return Criticality(
+        network=f"{network.name} {network.version}",
+        depart=depart,
+        rank_by=rank_by,
+        pairs=tuple(pairs),
+        baseline_hours=tuple(base.get((k, "time")) for k in range(len(pairs))),
+        baseline_cost_usd=tuple(base.get((k, "cost")) for k in range(len(pairs))),
+        ranking=tuple(losses),
+        replans=sum(len(t.replan) for t in tasks),
+    )
+
+
+def _loss(
+    network: Network,
+    element: Element,
+    pairs: Sequence[ODPair],
+    base: dict[tuple[int, str], float],
+    replanned: Iterable[tuple[int, str, float | None]],
+) -> ElementLoss:
+    values = list(replanned)
+    cut = {k for k, _, value in values if value is None}
+    extra = {"time": 0.0, "cost": 0.0}
+    affected: set[int] = set()
+    for k, criterion, value in values:
+        if value is None or k in cut:  # a cut OD counts as cut only, not in hours or cost
+            continue
+        delta = value - base[(k, criterion)]
+        if delta > 1e-9:
+            affected.add(k)
+        extra[criterion] += weight_of(pairs[k]) * delta
+    return ElementLoss(
+        kind=element[0],
+        element_id=element[1],
+        name=element_name(network, element),
+        ods_cut=len(cut),
+        demand_cut=sum(weight_of(pairs[k]) for k in cut),
+        extra_hours=extra["time"],
+        extra_cost_usd=extra["cost"],
+        ods_affected=len(cut | affected),
+        cut=tuple(pairs[k].label for k in sorted(cut)),
+    )
