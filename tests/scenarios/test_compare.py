@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def test_routes_match_by_identity_then_family_then_come_and_go() -> None:
         ("appeared", None, ferry),
     ]
     assert changes[1].delta()["days"] == 8
+
+
+def test_routes_sharing_corridor_and_modes_pair_with_their_physical_twin() -> None:
+    by_road = replace(figures(("A",), ("rail", "ferry"), 10.3), distance_km=3000.0)
+    by_rail = replace(figures(("A",), ("rail", "ferry"), 11.1), distance_km=3050.0)
+    changes = match_routes([by_road, by_rail], [by_rail, by_road])
+    assert [(c.status, c.before, c.after) for c in changes] == [
+        ("same", by_road, by_road),
+        ("same", by_rail, by_rail),
+    ]
 
 
 def test_a_vanished_route_asks_for_its_family_counterpart() -> None:

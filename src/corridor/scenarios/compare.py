@@ -303,12 +303,16 @@ def match_routes(
     if the planner did not offer it (a Suez lane's Cape twin, dominated by rail); failing that
     it `vanished`. Scenario routes left over `appeared`. Order: the baseline's, then new ones.
     """
-    after_by_key = {r.key: r for r in after}
+    # Several routes can share corridor and modes (road vs rail into the same city): among
+    # those, a baseline route pairs with the one of nearest distance, its physical twin.
+    left = list(after)
     changes: dict[int, RouteChange] = {}
     for i, b in enumerate(before):
-        if b.key in after_by_key:
-            changes[i] = RouteChange("same", b, after_by_key.pop(b.key))
-    left = list(after_by_key.values())
+        same = [a for a in left if a.key == b.key]
+        if same:
+            nearest = min(same, key=lambda a: abs(a.distance_km - b.distance_km))
+            left.remove(nearest)
+            changes[i] = RouteChange("same", b, nearest)
     for i, b in enumerate(before):
         if i in changes:
             continue
