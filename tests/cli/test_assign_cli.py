@@ -65,3 +65,11 @@ def test_assign_bad_demand_file_is_one_line_naming_row_and_column(tmp_path: Path
 
 def test_assign_plot_with_a_wrong_suffix_is_a_user_error(tmp_path: Path) -> None:
     assert_user_error(run("assign", "--plot", str(tmp_path / "map.gif")), "--plot")
+
+
+def test_help_states_the_value_of_time_the_solver_defaults_to() -> None:
+    from corridor.assignment import DEFAULT_VALUE_OF_TIME
+
+    proc = run("assign", "--help")
+    assert proc.returncode == 0
+    assert f"default {DEFAULT_VALUE_OF_TIME:g}" in " ".join(proc.stdout.split())

@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from corridor.errors import CorridorError, NetworkValidationError
+from corridor.errors import CorridorError, InputFileError, NetworkValidationError
 from corridor.network.loader import load_network
 from corridor.network.model import Network
 
@@ -45,6 +45,14 @@ NetworkOption = Annotated[
 def fail(message: str, code: int = 2) -> NoReturn:
     sys.stderr.write(f"corridor: {message}\n")
     raise typer.Exit(code)
+
+
+def one_line(exc: CorridorError) -> str:
+    """A typed error as one line: the first problem of a file, with how many there are."""
+    if isinstance(exc, InputFileError) and exc.problems:
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        return f"{exc.path}: {exc.problems[0]}{more}"
+    return " ".join(str(exc).split())
 
 
 def open_network(path: Path | None) -> Network:

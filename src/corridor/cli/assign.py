@@ -5,26 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from corridor.assignment import DEFAULT_VALUE_OF_TIME, AssignmentResult, assign, read_demand
-from corridor.cli.app import NetworkOption, OutputFormat, app, fail, open_network, out
-from corridor.errors import CorridorError, InputFileError, QueryError
+from corridor.cli.app import NetworkOption, OutputFormat, app, fail, one_line, open_network, out
+from corridor.errors import CorridorError, QueryError
 from corridor.network.model import Network
+
+if TYPE_CHECKING:
+    from corridor.assignment import AssignmentResult
 from corridor.routing.odset import default_od_path
 
 NEAR_FULL = 0.8
-
-
-def _one_line(exc: CorridorError) -> str:
-    if isinstance(exc, InputFileError) and exc.problems:
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return f"{exc.path}: {exc.problems[0]}{more}"
-    return " ".join(str(exc).split())
 
 
 @app.command("assign")
@@ -40,8 +35,11 @@ def assign_command(
         typer.Option("--scenario", help="Scenario TOML applied first (repeatable, in order)."),
     ] = None,
     value_of_time: Annotated[
-        float, typer.Option("--value-of-time", help="USD per TEU-hour.")
-    ] = DEFAULT_VALUE_OF_TIME,
+        float | None,
+        typer.Option(
+            "--value-of-time", help="USD per TEU-hour (default 1.85; see docs/assignment.md)."
+        ),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.table
     ),
@@ -51,7 +49,7 @@ def assign_command(
     network: NetworkOption = None,
 ) -> None:
     """Assign weekly demand at least generalized cost within capacities (an LP, HiGHS)."""
-    if not value_of_time >= 0:
+    if value_of_time is not None and not value_of_time >= 0:
         fail(f"--value-of-time: expected a number >= 0, got {value_of_time}")
     net = open_network(network)
     try:
@@ -65,9 +63,16 @@ def assign_command(
             for path in scenario:
                 net = apply_scenario(net, load_scenario(path, net))
         path = demand if demand is not None else default_od_path(network)
+        # imported here: scipy.optimize would slow every other command's start
+        from corridor.assignment import DEFAULT_VALUE_OF_TIME, assign, read_demand
+
         pairs = read_demand(path, net)
         with Console(stderr=True).status(f"solving the assignment LP ({len(pairs)} OD pairs)"):
-            result = assign(net, pairs, value_of_time=value_of_time)
+            result = assign(
+                net,
+                pairs,
+                value_of_time=DEFAULT_VALUE_OF_TIME if value_of_time is None else value_of_time,
+            )
         if plot is not None:
             from corridor.plots.utilization import plot_utilization
 
@@ -76,7 +81,7 @@ def assign_command(
         flag = {"plot": "--plot", "value_of_time": "--value-of-time"}.get(exc.field, exc.field)
         fail(f"{flag}: {exc.message}")
     except CorridorError as exc:
-        fail(_one_line(exc))
+        fail(one_line(exc))
     if fmt is OutputFormat.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

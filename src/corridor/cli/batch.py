@@ -8,24 +8,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import pyarrow.compute as pc
 import typer
 
 from corridor.batch.parquet import check_parquet_path, write_parquet
 from corridor.batch.queries import BatchJob, run_batch
 from corridor.batch.spec import NetworkSpec
-from corridor.cli.app import NetworkOption, OutputFormat, app, fail, open_network, out, parse_depart
-from corridor.errors import CorridorError, InputFileError, QueryError
+from corridor.cli.app import (
+    NetworkOption,
+    OutputFormat,
+    app,
+    fail,
+    one_line,
+    open_network,
+    out,
+    parse_depart,
+)
+from corridor.errors import CorridorError, QueryError
 from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.routing.query import Cargo
-
-
-def one_line(exc: CorridorError) -> str:
-    """A typed error as one line: the first problem of a file, with how many there are."""
-    if isinstance(exc, InputFileError) and exc.problems:
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return f"{exc.path}: {exc.problems[0]}{more}"
-    return " ".join(str(exc).split())
 
 
 @app.command()
@@ -109,6 +109,8 @@ def batch(
         },
     )
     queries = len(job.tasks())
+    import pyarrow.compute as pc  # imported here: keeps `corridor --help` fast
+
     failed = pc.sum(pc.is_valid(table["error"])).as_py() or 0
     routes = table.num_rows - failed
     summary = {

@@ -12,8 +12,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from corridor.batch.spec import NetworkSpec
-from corridor.cli.app import NetworkOption, OutputFormat, app, fail, open_network, out, parse_depart
-from corridor.errors import CorridorError, InputFileError, QueryError
+from corridor.cli.app import (
+    NetworkOption,
+    OutputFormat,
+    app,
+    fail,
+    one_line,
+    open_network,
+    out,
+    parse_depart,
+)
+from corridor.errors import CorridorError, QueryError
 from corridor.plots.canvas import check_plot_path
 from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.routing.query import Cargo
@@ -22,13 +31,6 @@ from corridor.scenarios.compare import Comparison, RouteChange, RouteFigures, co
 from corridor.scenarios.files import load_scenario
 
 _FLAGS = {"cargo.containers": "--containers", "cargo.size_ft": "--size", "samples": "--samples"}
-
-
-def _one_line(exc: CorridorError) -> str:
-    if isinstance(exc, InputFileError) and exc.problems:
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return f"{exc.path}: {exc.problems[0]}{more}"
-    return " ".join(str(exc).split())
 
 
 @app.command("compare")
@@ -110,7 +112,7 @@ def compare_scenario(
     except QueryError as exc:
         fail(f"{_FLAGS.get(exc.field, exc.field)}: {exc.message}")
     except CorridorError as exc:
-        fail(_one_line(exc))
+        fail(one_line(exc))
     if fmt is OutputFormat.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -13,8 +13,16 @@ from rich.table import Table
 from rich.text import Text
 
 from corridor.batch.spec import NetworkSpec
-from corridor.cli.app import NetworkOption, OutputFormat, app, fail, open_network, out, parse_depart
-from corridor.cli.batch import one_line
+from corridor.cli.app import (
+    NetworkOption,
+    OutputFormat,
+    app,
+    fail,
+    one_line,
+    open_network,
+    out,
+    parse_depart,
+)
 from corridor.errors import CorridorError, QueryError
 from corridor.plots.canvas import check_plot_path
 from corridor.routing.odset import default_od_path, read_od_pairs
