@@ -3,26 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "corridor.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str], text: str) -> None:
-    assert proc.returncode == 2, proc
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("corridor: ") and text in lines[0], proc.stderr
-    assert "Traceback" not in proc.stderr
+from cli_run import assert_user_error, run
 
 
 def test_assign_reports_where_the_shipped_demand_outruns_capacity(tmp_path: Path) -> None:

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "corridor.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, text: str) -> None:

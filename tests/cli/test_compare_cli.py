@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+import cli_run
+from cli_run import assert_user_error
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "corridor.cli", "compare", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return cli_run.run("compare", *args, timeout=300)
 
 
 def od_file(tmp_path: Path, rows: str) -> Path:
     path = tmp_path / "od.csv"
     path.write_text("origin,destination,commodity\n" + rows, encoding="utf-8")
     return path
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str], text: str) -> None:
-    assert proc.returncode == 2, proc
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("corridor: ") and text in lines[0], proc.stderr
-    assert "Traceback" not in proc.stderr
 
 
 def test_red_sea_table_shows_the_cape_detour_and_rail_becoming_cheapest(tmp_path: Path) -> None:

@@ -42,6 +42,15 @@ NetworkOption = Annotated[
 ]
 
 
+OdOption = Annotated[
+    Path | None, typer.Option("--od", help="OD set CSV (default: the network's demand.csv).")
+]
+WorkersOption = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+]
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     sys.stderr.write(f"corridor: {message}\n")
     raise typer.Exit(code)

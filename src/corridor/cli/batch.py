@@ -15,7 +15,10 @@ from corridor.batch.queries import BatchJob, run_batch
 from corridor.batch.spec import NetworkSpec
 from corridor.cli.app import (
     NetworkOption,
+    OdOption,
     OutputFormat,
+    SchedulerOption,
+    WorkersOption,
     app,
     fail,
     one_line,
@@ -31,9 +34,7 @@ from corridor.routing.query import Cargo
 @app.command()
 def batch(
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file to write.")],
-    od: Annotated[
-        Path | None, typer.Option("--od", help="OD set CSV (default: the network's demand.csv).")
-    ] = None,
+    od: OdOption = None,
     depart: Annotated[
         list[str] | None,
         typer.Option("--depart", help="Departure, UTC (repeatable; default: today 00:00)."),
@@ -54,10 +55,8 @@ def batch(
         int, typer.Option(min=0, max=20, help="Other corridors per query besides the Pareto set.")
     ] = 0,
     all_routes: Annotated[bool, typer.Option("--all-routes", help="Keep near-ties.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
+    workers: WorkersOption = 1,
+    scheduler: SchedulerOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Summary format.")] = (
         OutputFormat.table
     ),

@@ -15,6 +15,8 @@ from corridor.batch.spec import NetworkSpec
 from corridor.cli.app import (
     NetworkOption,
     OutputFormat,
+    SchedulerOption,
+    WorkersOption,
     app,
     fail,
     one_line,
@@ -62,10 +64,8 @@ def compare_scenario(
     all_routes: Annotated[
         bool, typer.Option("--all-routes", help="List unchanged routes too (table format).")
     ] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
+    workers: WorkersOption = 1,
+    scheduler: SchedulerOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.table
     ),

@@ -15,7 +15,10 @@ from rich.text import Text
 from corridor.batch.spec import NetworkSpec
 from corridor.cli.app import (
     NetworkOption,
+    OdOption,
     OutputFormat,
+    SchedulerOption,
+    WorkersOption,
     app,
     fail,
     one_line,
@@ -36,9 +39,7 @@ class RankBy(StrEnum):
 
 @app.command(name="criticality")
 def criticality_command(
-    od: Annotated[
-        Path | None, typer.Option("--od", help="OD set CSV (default: the network's demand.csv).")
-    ] = None,
+    od: OdOption = None,
     top: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 20,
     depart: Annotated[
         str | None, typer.Option(help="Departure of every query, UTC (default: today 00:00).")
@@ -50,10 +51,8 @@ def criticality_command(
     by: Annotated[
         RankBy, typer.Option("--by", help="After ODs cut, rank by extra hours or extra cost.")
     ] = RankBy.time,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
+    workers: WorkersOption = 1,
+    scheduler: SchedulerOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.table
     ),

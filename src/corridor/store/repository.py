@@ -6,8 +6,10 @@ a missing id gives None (or False for a delete), never an exception.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +20,8 @@ from corridor.store.records import SavedScenario, SavedShipment
 from corridor.store.tables import ScenarioRow, ShipmentRow
 
 _UNSET: Any = object()
+_Row = TypeVar("_Row", ShipmentRow, ScenarioRow)
+_Saved = TypeVar("_Saved")
 
 
 def _now() -> datetime:
@@ -52,9 +56,68 @@ def _scenario(row: ScenarioRow) -> SavedScenario:
     )
 
 
-def _failed(store: Store, exc: SQLAlchemyError) -> StoreError:
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    return StoreError(f"database {store.url}: {reason}")
+@contextmanager
+def _translated(store: Store) -> Iterator[None]:
+    """Turn a database failure into a StoreError naming the database."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(f"database {store.url}: {reason}") from exc
+
+
+def _insert(store: Store, row: _Row, convert: Callable[[_Row], _Saved]) -> _Saved:
+    with _translated(store), store.sessions.begin() as session:
+        session.add(row)
+        session.flush()
+        return convert(row)
+
+
+def _list(
+    store: Store, model: type[_Row], convert: Callable[[_Row], _Saved], limit: int, offset: int
+) -> list[_Saved]:
+    statement = (
+        select(model).order_by(model.created_at.desc(), model.id.desc()).limit(limit).offset(offset)
+    )
+    with _translated(store), store.sessions() as session:
+        return [convert(row) for row in session.scalars(statement)]
+
+
+def _get(
+    store: Store, model: type[_Row], row_id: int, convert: Callable[[_Row], _Saved]
+) -> _Saved | None:
+    with _translated(store), store.sessions() as session:
+        row = session.get(model, row_id)
+        return None if row is None else convert(row)
+
+
+def _update(
+    store: Store,
+    model: type[_Row],
+    row_id: int,
+    changes: dict[str, Any],
+    convert: Callable[[_Row], _Saved],
+) -> _Saved | None:
+    """Set the changed fields (those not `_UNSET`) and `updated_at`; None for a missing id."""
+    with _translated(store), store.sessions.begin() as session:
+        row = session.get(model, row_id)
+        if row is None:
+            return None
+        for key, value in changes.items():
+            if value is not _UNSET:
+                setattr(row, key, value)
+        row.updated_at = _now()
+        session.flush()
+        return convert(row)
+
+
+def _delete(store: Store, model: type[_Row], row_id: int) -> bool:
+    with _translated(store), store.sessions.begin() as session:
+        row = session.get(model, row_id)
+        if row is None:
+            return False
+        session.delete(row)
+        return True
 
 
 # --- shipments ----------------------------------------------------------------------------------
@@ -80,38 +143,17 @@ def create_shipment(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with store.sessions.begin() as session:
-            session.add(row)
-            session.flush()
-            return _shipment(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _insert(store, row, _shipment)
 
 
 def list_shipments(store: Store, *, limit: int = 100, offset: int = 0) -> list[SavedShipment]:
     """Saved shipments, newest first."""
-    statement = (
-        select(ShipmentRow)
-        .order_by(ShipmentRow.created_at.desc(), ShipmentRow.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    try:
-        with store.sessions() as session:
-            return [_shipment(row) for row in session.scalars(statement)]
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _list(store, ShipmentRow, _shipment, limit, offset)
 
 
 def get_shipment(store: Store, shipment_id: int) -> SavedShipment | None:
     """The shipment with this id, or None."""
-    try:
-        with store.sessions() as session:
-            row = session.get(ShipmentRow, shipment_id)
-            return None if row is None else _shipment(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _get(store, ShipmentRow, shipment_id, _shipment)
 
 
 def update_shipment(
@@ -132,32 +174,12 @@ def update_shipment(
         "route": route,
         "network": network,
     }
-    try:
-        with store.sessions.begin() as session:
-            row = session.get(ShipmentRow, shipment_id)
-            if row is None:
-                return None
-            for key, value in changes.items():
-                if value is not _UNSET:
-                    setattr(row, key, value)
-            row.updated_at = _now()
-            session.flush()
-            return _shipment(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _update(store, ShipmentRow, shipment_id, changes, _shipment)
 
 
 def delete_shipment(store: Store, shipment_id: int) -> bool:
     """Delete a shipment; False when there was none with this id."""
-    try:
-        with store.sessions.begin() as session:
-            row = session.get(ShipmentRow, shipment_id)
-            if row is None:
-                return False
-            session.delete(row)
-            return True
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _delete(store, ShipmentRow, shipment_id)
 
 
 # --- scenarios ----------------------------------------------------------------------------------
@@ -166,69 +188,28 @@ def delete_shipment(store: Store, shipment_id: int) -> bool:
 def create_scenario(store: Store, *, name: str, text: str) -> SavedScenario:
     """Save a new scenario (TOML text, kept verbatim)."""
     now = _now()
-    row = ScenarioRow(name=name, text=text, created_at=now, updated_at=now)
-    try:
-        with store.sessions.begin() as session:
-            session.add(row)
-            session.flush()
-            return _scenario(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _insert(
+        store, ScenarioRow(name=name, text=text, created_at=now, updated_at=now), _scenario
+    )
 
 
 def list_scenarios(store: Store, *, limit: int = 100, offset: int = 0) -> list[SavedScenario]:
     """Saved scenarios, newest first."""
-    statement = (
-        select(ScenarioRow)
-        .order_by(ScenarioRow.created_at.desc(), ScenarioRow.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    try:
-        with store.sessions() as session:
-            return [_scenario(row) for row in session.scalars(statement)]
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _list(store, ScenarioRow, _scenario, limit, offset)
 
 
 def get_scenario(store: Store, scenario_id: int) -> SavedScenario | None:
     """The scenario with this id, or None."""
-    try:
-        with store.sessions() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            return None if row is None else _scenario(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _get(store, ScenarioRow, scenario_id, _scenario)
 
 
 def update_scenario(
     store: Store, scenario_id: int, *, name: str = _UNSET, text: str = _UNSET
 ) -> SavedScenario | None:
     """Change a scenario's name and/or text; None when the id does not exist."""
-    try:
-        with store.sessions.begin() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            if row is None:
-                return None
-            if name is not _UNSET:
-                row.name = name
-            if text is not _UNSET:
-                row.text = text
-            row.updated_at = _now()
-            session.flush()
-            return _scenario(row)
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _update(store, ScenarioRow, scenario_id, {"name": name, "text": text}, _scenario)
 
 
 def delete_scenario(store: Store, scenario_id: int) -> bool:
     """Delete a scenario; False when there was none with this id."""
-    try:
-        with store.sessions.begin() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            if row is None:
-                return False
-            session.delete(row)
-            return True
-    except SQLAlchemyError as exc:
-        raise _failed(store, exc) from exc
+    return _delete(store, ScenarioRow, scenario_id)

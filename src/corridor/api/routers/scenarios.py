@@ -7,11 +7,12 @@ from pathlib import Path as FilePath
 from tempfile import TemporaryDirectory
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from corridor.api.context import ApiContext, get_context
-from corridor.api.problems import ApiProblem, not_found
+from corridor.api.problems import ApiProblem
 from corridor.api.routers import GUARDED, problems
+from corridor.api.routers.crud import Limit, Offset, deleted, found, listed, refuse_nulls
 from corridor.api.schemas import ScenarioIn, ScenarioOut, ScenarioPatch
 from corridor.errors import CorridorError, InputFileError, Problem
 from corridor.network.model import Network
@@ -71,13 +72,11 @@ def create_scenario(body: ScenarioIn, context: Context) -> dict[str, Any]:
 @router.get("", response_model=list[ScenarioOut], responses=problems(*GUARDED, 422, 503))
 def list_scenarios(
     context: Context,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Saved scenarios, newest first."""
-    return [
-        s.to_dict() for s in repository.list_scenarios(context.store, limit=limit, offset=offset)
-    ]
+    return listed(repository.list_scenarios(context.store, limit=limit, offset=offset))
 
 
 @router.get(
@@ -85,10 +84,7 @@ def list_scenarios(
 )
 def get_scenario(scenario_id: ScenarioId, context: Context) -> dict[str, Any]:
     """One saved scenario."""
-    saved = repository.get_scenario(context.store, scenario_id)
-    if saved is None:
-        raise not_found("scenario", scenario_id)
-    return saved.to_dict()
+    return found(repository.get_scenario(context.store, scenario_id), "scenario", scenario_id)
 
 
 @router.put(
@@ -101,26 +97,14 @@ def update_scenario(
 ) -> dict[str, Any]:
     """Change a saved scenario's name and/or text; fields left out stay."""
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
-    for field, value in changes.items():
-        if value is None:
-            raise ApiProblem(
-                422,
-                "invalid-field",
-                "Invalid request field",
-                f"{field}: expected a value, got null",
-                field=field,
-            )
+    refuse_nulls(changes)
     if "text" in changes:
         check_scenario_text(changes["text"], context.network)
     saved = repository.update_scenario(context.store, scenario_id, **changes)
-    if saved is None:
-        raise not_found("scenario", scenario_id)
-    return saved.to_dict()
+    return found(saved, "scenario", scenario_id)
 
 
 @router.delete("/{scenario_id}", status_code=204, responses=problems(*GUARDED, 404, 422, 503))
 def delete_scenario(scenario_id: ScenarioId, context: Context) -> Response:
     """Delete a saved scenario."""
-    if not repository.delete_scenario(context.store, scenario_id):
-        raise not_found("scenario", scenario_id)
-    return Response(status_code=204)
+    return deleted(repository.delete_scenario(context.store, scenario_id), "scenario", scenario_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from corridor.api.context import ApiContext, get_context
-from corridor.api.problems import ApiProblem, from_corridor_error, not_found
+from corridor.api.problems import from_corridor_error
 from corridor.api.routers import GUARDED, problems
+from corridor.api.routers.crud import Limit, Offset, deleted, found, listed, refuse_nulls
 from corridor.api.schemas import RouteRequest, ShipmentIn, ShipmentOut, ShipmentPatch
 from corridor.errors import CorridorError, QueryError
 from corridor.network.model import Network
@@ -57,13 +58,11 @@ def create_shipment(body: ShipmentIn, context: Context) -> dict[str, Any]:
 @router.get("", response_model=list[ShipmentOut], responses=problems(*GUARDED, 422, 503))
 def list_shipments(
     context: Context,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Saved shipments, newest first."""
-    return [
-        s.to_dict() for s in repository.list_shipments(context.store, limit=limit, offset=offset)
-    ]
+    return listed(repository.list_shipments(context.store, limit=limit, offset=offset))
 
 
 @router.get(
@@ -71,10 +70,7 @@ def list_shipments(
 )
 def get_shipment(shipment_id: ShipmentId, context: Context) -> dict[str, Any]:
     """One saved shipment."""
-    saved = repository.get_shipment(context.store, shipment_id)
-    if saved is None:
-        raise not_found("shipment", shipment_id)
-    return saved.to_dict()
+    return found(repository.get_shipment(context.store, shipment_id), "shipment", shipment_id)
 
 
 @router.put(
@@ -87,27 +83,15 @@ def update_shipment(
 ) -> dict[str, Any]:
     """Change a saved shipment; fields left out stay. A new query records today's network."""
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"query"})
-    if None in changes.values():
-        field = next(k for k, v in changes.items() if v is None)
-        raise ApiProblem(
-            422,
-            "invalid-field",
-            "Invalid request field",
-            f"{field}: expected a value, got null",
-            field=field,
-        )
+    refuse_nulls(changes)
     if body.query is not None:
         changes["query"] = _check_query(body.query, context.network)
         changes["network"] = context.network_label
     saved = repository.update_shipment(context.store, shipment_id, **changes)
-    if saved is None:
-        raise not_found("shipment", shipment_id)
-    return saved.to_dict()
+    return found(saved, "shipment", shipment_id)
 
 
 @router.delete("/{shipment_id}", status_code=204, responses=problems(*GUARDED, 404, 422, 503))
 def delete_shipment(shipment_id: ShipmentId, context: Context) -> Response:
     """Delete a saved shipment."""
-    if not repository.delete_shipment(context.store, shipment_id):
-        raise not_found("shipment", shipment_id)
-    return Response(status_code=204)
+    return deleted(repository.delete_shipment(context.store, shipment_id), "shipment", shipment_id)
