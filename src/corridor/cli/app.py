@@ -75,14 +75,15 @@ def open_network(path: Path | None) -> Network:
         )
 
 
-def parse_depart(text: str | None) -> datetime | None:
+def parse_depart(text: str | None, option: str = "--depart") -> datetime | None:
+    """A UTC date or date-time option (`--depart`, `--deadline`); naive means UTC."""
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         fail(
-            f"--depart: expected a date or UTC date-time like 2026-12-01 or "
+            f"{option}: expected a date or UTC date-time like 2026-12-01 or "
             f"2026-12-01T08:00, got {text!r}"
         )
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

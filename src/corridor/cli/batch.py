@@ -27,6 +27,7 @@ from corridor.cli.app import (
     parse_depart,
 )
 from corridor.errors import CorridorError, QueryError
+from corridor.routing.clock import today_utc
 from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.routing.query import Cargo
 
@@ -73,7 +74,7 @@ def batch(
         fail(f"--out: {exc.message}")
     net = open_network(network)
     network_path = str(network) if network is not None else None
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = today_utc()
     departs = tuple(dict.fromkeys(parse_depart(d) or today for d in depart or [])) or (today,)
     try:
         pairs = read_od_pairs(od if od is not None else default_od_path(network), net)

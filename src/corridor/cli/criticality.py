@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +27,7 @@ from corridor.cli.app import (
 )
 from corridor.errors import CorridorError, QueryError
 from corridor.plots.canvas import check_plot_path
+from corridor.routing.clock import today_utc
 from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.scenarios.criticality import KINDS, Criticality, ElementLoss, criticality
 
@@ -72,9 +72,7 @@ def criticality_command(
         except QueryError as exc:
             fail(f"--plot: {exc.message}")
     net = open_network(network)
-    moment = parse_depart(depart) or datetime.now(UTC).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    moment = parse_depart(depart) or today_utc()
     try:
         pairs = read_od_pairs(od if od is not None else default_od_path(network), net)
         result = criticality(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -110,7 +109,7 @@ def route(
     """
     if size not in (20, 40):
         fail(f"--size: expected 20 or 40, got {size}")
-    due = _parse_deadline(deadline)
+    due = parse_depart(deadline, "--deadline")
     try:
         if plot is not None:
             check_plot_path(plot)
@@ -172,19 +171,6 @@ def route(
         print(json.dumps(routes_geojson(net, result), ensure_ascii=False))
     else:
         _print_routes(net, result, legs, assessment)
-
-
-def _parse_deadline(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        fail(
-            f"--deadline: expected a date or UTC date-time like 2026-12-20 or "
-            f"2026-12-20T18:00, got {text!r}"
-        )
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _reliability(assessment: Assessment) -> dict[str, Any]:

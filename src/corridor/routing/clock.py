@@ -15,6 +15,11 @@ EPOCH = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday
 _SLACK = 1e-9
 
 
+def today_utc() -> datetime:
+    """Today at 00:00 UTC: the default departure of the analyses, stable within a day."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def to_hours(moment: datetime) -> float:
     """Hours since the epoch; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:

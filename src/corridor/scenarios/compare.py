@@ -22,6 +22,7 @@ from corridor.batch.spec import NetworkSpec
 from corridor.errors import CorridorError, NoRouteError, QueryError
 from corridor.network.model import Network
 from corridor.network.records import MODES
+from corridor.routing.clock import today_utc
 from corridor.routing.odset import ODPair
 from corridor.routing.planner import plan
 from corridor.routing.query import Cargo, Constraints, Query
@@ -419,7 +420,7 @@ def compare(
     `depart` defaults to today 00:00 UTC. With `workers > 1` or a Dask `scheduler`, ODs are
     planned elsewhere and `spec` must say how to open `baseline` there (its package path).
     """
-    moment = depart or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    moment = depart or today_utc()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     settings = Settings(moment, cargo or Cargo(), alternatives, samples, seed)
