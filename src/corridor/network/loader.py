@@ -60,6 +60,7 @@ NODES = {
     "kind": Column(choice(*NODE_KINDS)),
     "lat": Column(latitude),
     "lon": Column(longitude),
+    "coord_source": Column(listing(identifier), required=False, default=()),
     **PROVENANCE,
 }
 LINKS = {
@@ -69,6 +70,7 @@ LINKS = {
     "mode": Column(choice(*MODES)),
     "gauge_mm": Column(integer, required=False),
     "distance_km": Column(number(above=0)),
+    "distance_source": Column(listing(identifier), required=False, default=()),
     "speed_kmh": Column(number(above=0), required=False),
     "duration_h": Column(number(above=0), required=False),
     "bidirectional": Column(boolean),
@@ -80,6 +82,7 @@ LINKS = {
     "capacity_t_per_week": Column(number(above=0), required=False),
     "commodities": Column(listing()),
     "passages": Column(listing(identifier), required=False, default=()),
+    "status": Column(choice("open", "closed"), required=False, default="open"),
     **PROVENANCE,
 }
 TRANSFERS = {
@@ -100,6 +103,7 @@ CROSSINGS = {
     "link_id": Column(identifier),
     "direction": Column(choice("forward", "reverse")),
     "commodity_class": Column(identifier),
+    "traffic": Column(choice("any", "import", "transit"), required=False, default="any"),
     "dwell_median_h": Column(number(minimum=0)),
     "dwell_p90_h": Column(number(minimum=0)),
     "green_lane": Column(boolean),
@@ -197,6 +201,11 @@ class _Loader:
         }
         for file, rows in tables.items():
             self.check_provenance(file, rows, source_ids if manifest else None)
+        if manifest:
+            self.check_figure_sources("nodes.csv", tables["nodes.csv"], "coord_source", source_ids)
+            self.check_figure_sources(
+                "links.csv", tables["links.csv"], "distance_source", source_ids | {"geometry"}
+            )
 
         commodities = self.commodities(tables["commodities.csv"])
         nodes = self.nodes(tables["nodes.csv"])
@@ -330,6 +339,21 @@ class _Loader:
                     "an estimate must say in its note how it was estimated",
                 )
 
+    def check_figure_sources(
+        self, file: str, rows: list[Row], column: str, known: set[str]
+    ) -> None:
+        """A figure's own source column names declared sources (or `geometry` for distances)."""
+        for row in rows:
+            for sid in row.values[column]:
+                if sid not in known:
+                    self.problem(
+                        file,
+                        row.number,
+                        column,
+                        sid,
+                        "unknown source id; declare it in manifest.toml [[sources]]",
+                    )
+
     @staticmethod
     def provenance(row: Row) -> Provenance:
         v = row.values
@@ -378,6 +402,7 @@ class _Loader:
                 v["lat"],
                 v["lon"],
                 self.provenance(row),
+                coord_source=tuple(v["coord_source"]),
             )
         return out
 
@@ -471,6 +496,8 @@ class _Loader:
                 commodities=listed,
                 passages=tuple(v["passages"]),
                 provenance=self.provenance(row),
+                distance_source=tuple(v["distance_source"]),
+                status=v["status"],
             )
         return out
 
@@ -556,7 +583,7 @@ class _Loader:
         classes = {"general"} | {c.border_class for c in commodities.values()}
         identity: dict[str, tuple[str, str]] = {}
         crossing_of_link: dict[str, str] = {}
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[tuple[str, str, str, str]] = set()
         out = []
         for row in rows:
             v, n, ok = row.values, row.number, True
@@ -597,7 +624,7 @@ class _Loader:
             if other != cid:
                 self.problem(file, n, "link_id", lid, f"link already belongs to crossing {other}")
                 ok = False
-            key = (cid, v["direction"], v["commodity_class"])
+            key = (cid, v["direction"], v["commodity_class"], v["traffic"])
             if key in seen:
                 self.problem(
                     file,
@@ -621,6 +648,7 @@ class _Loader:
                         v["green_lane"],
                         v["fee_usd_per_feu"],
                         self.provenance(row),
+                        traffic=v["traffic"],
                     )
                 )
         general = {(r.link_id, r.direction) for r in out if r.commodity_class == "general"}

@@ -61,6 +61,7 @@ class Node:
     lat: float
     lon: float
     provenance: Provenance
+    coord_source: tuple[str, ...] = ()  # source ids that give the coordinates; () = estimated
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ class Link:
     commodities: tuple[str, ...]  # ("*",) for any commodity whose modes allow the link
     passages: tuple[str, ...]
     provenance: Provenance
+    # source ids that give `distance_km`, or ("geometry",) for the shipped polyline's length;
+    # () = estimated (the row's note says how)
+    distance_source: tuple[str, ...] = ()
+    status: Literal["open", "closed"] = "open"  # closed: present but not routable by default
 
     @property
     def layer(self) -> str:
@@ -119,6 +124,9 @@ class CrossingRule:
     green_lane: bool
     fee_usd_per_feu: float
     provenance: Provenance
+    # "import": applies to cargo whose destination lies in the country entered; "transit": to
+    # the rest; "any": to all cargo with no row of its own
+    traffic: Literal["any", "import", "transit"] = "any"
 
 
 @dataclass(frozen=True)
