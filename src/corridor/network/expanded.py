@@ -234,6 +234,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
         carries_rows.append(carries)
 
     for li, link in enumerate(links):
+        if link.status == "closed":  # present in the package, not routable until opened
+            continue
         factor = move_factor[(link.mode, link.energy_carrier)]
         carries = [link.mode in c.modes and link.carries(c.commodity) for c in commodities]
         ends = [(link.from_node, link.to_node, False)]
@@ -261,7 +263,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
                 distance=link.distance_km,
                 hours=link.duration_h,
                 hours_p90=link.duration_h,
-                feu_cost=link.tariff_usd_per_feu_km * link.distance_km + link.tariff_usd_per_feu,
+                feu_cost=(link.tariff_usd_per_feu_km * link.distance_km + link.tariff_usd_per_feu)
+                * (link.tariff_reverse_factor if rev else 1.0),
                 t_cost=link.tariff_usd_per_t_km * link.distance_km,
                 wtw=factor.wtw_g * link.distance_km,
                 ttw=factor.ttw_g * link.distance_km,

@@ -38,6 +38,7 @@ from corridor.network.tables import (
     Column,
     Row,
     boolean,
+    bounded,
     choice,
     country,
     identifier,
@@ -78,6 +79,9 @@ LINKS = {
     "tariff_usd_per_feu_km": Column(number(minimum=0), required=False),
     "tariff_usd_per_feu": Column(number(minimum=0), required=False, default=0.0),
     "tariff_usd_per_t_km": Column(number(minimum=0), required=False),
+    "tariff_reverse_factor": Column(
+        bounded(0.05, 20.0, "a share of the forward price"), required=False, default=1.0
+    ),
     "capacity_teu_per_week": Column(number(above=0), required=False),
     "capacity_t_per_week": Column(number(above=0), required=False),
     "commodities": Column(listing()),
@@ -498,6 +502,7 @@ class _Loader:
                 provenance=self.provenance(row),
                 distance_source=tuple(v["distance_source"]),
                 status=v["status"],
+                tariff_reverse_factor=v["tariff_reverse_factor"],
             )
         return out
 

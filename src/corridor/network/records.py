@@ -87,6 +87,7 @@ class Link:
     # () = estimated (the row's note says how)
     distance_source: tuple[str, ...] = ()
     status: Literal["open", "closed"] = "open"  # closed: present but not routable by default
+    tariff_reverse_factor: float = 1.0  # the to->from price as a share of the from->to price
 
     @property
     def layer(self) -> str:
