@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from optional import require_module
+
 
 @pytest.fixture(scope="session")
 def dask_client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"

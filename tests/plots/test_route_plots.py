@@ -12,8 +12,9 @@ import pytest
 import corridor
 from corridor.plots.pareto_front import save_route_picture
 from corridor.reliability import assess
+from optional import require_module
 
-pytest.importorskip("matplotlib")
+require_module("matplotlib")
 
 
 def png_size(path: Path) -> tuple[int, int]:

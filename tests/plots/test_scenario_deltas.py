@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 import corridor
 from corridor.routing.odset import ODPair
 from corridor.scenarios import Scenario
 from corridor.scenarios.compare import compare
 from corridor.scenarios.model import CloseNode, ClosePassage
+from optional import require_module
 
-pytest.importorskip("matplotlib")
+require_module("matplotlib")
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -1,4 +1,7 @@
-"""A writer killed mid-write (SIGKILL) loses no committed record and leaves no half record."""
+"""Saved work survives: a writer killed mid-write (SIGKILL) loses no committed record and leaves
+no half record (atomicity and process-crash durability), and every connection commits through
+to disk (SQLite WAL with synchronous=FULL; PostgreSQL with synchronous_commit on), which is what
+keeps a committed record through an operating-system crash or power loss."""
 
 from __future__ import annotations
 
@@ -33,6 +36,24 @@ WRITER = textwrap.dedent(
         i += 1
     """
 )
+
+
+def test_every_connection_commits_through_to_disk(database_url: str) -> None:
+    store = open_store(database_url)
+    try:
+        with store.engine.connect() as connection:
+            if store.engine.dialect.name == "sqlite":
+                assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+                # 2 = FULL, 3 = EXTRA: the WAL is synced at every commit
+                assert connection.execute(text("PRAGMA synchronous")).scalar() in (2, 3)
+            else:
+                assert connection.execute(text("SHOW synchronous_commit")).scalar() in (
+                    "on",
+                    "remote_write",
+                    "remote_apply",
+                )
+    finally:
+        store.close()
 
 
 def test_a_writer_killed_mid_write_keeps_every_committed_record_whole(
