@@ -334,3 +334,33 @@ def test_reefer_tariffs_apply_per_mode(tiny: corridor.Network) -> None:
 
     assert cost("reefer") == pytest.approx(1.5 * cost("general"))  # 100 km x 1.0 USD/FEU-km
     assert cost("general") == pytest.approx(100.0)
+
+
+def test_a_bundled_reefer_by_rail_pays_its_surcharge_and_its_generator_fuel(
+    eurasia: corridor.Network,
+) -> None:
+    def fastest(commodity: str) -> corridor.Route:
+        q = Query(
+            "Almaty",
+            "Duisburg",
+            depart=DEPART,
+            commodity=commodity,
+            criteria=("time",),
+            constraints=only("rail"),
+            alternatives=0,
+        )
+        return corridor.plan(eurasia, q).routes[0]
+
+    general, reefer = fastest("general"), fastest("reefer")
+    assert [leg.ref for leg in general.legs] == [leg.ref for leg in reefer.legs]
+    for g, r in zip(general.legs, reefer.legs, strict=True):
+        if g.kind == "move":
+            # x 1.4 on rail line haul; a 40' box draws 2 x 2.7 kW from a diesel generator set
+            # at 972 g CO2e/kWh WTW and 762 TTW for the leg's hours.
+            assert r.cost_usd == pytest.approx(1.4 * g.cost_usd)
+            assert r.co2e_kg - g.co2e_kg == pytest.approx(5.4 * g.hours * 972 / 1000)
+            assert r.co2e_ttw_kg - g.co2e_ttw_kg == pytest.approx(5.4 * g.hours * 762 / 1000)
+        else:
+            assert r.cost_usd == pytest.approx(g.cost_usd)
+            assert r.co2e_kg >= g.co2e_kg  # plugged in at terminals and borders
+    assert reefer.cost_usd > general.cost_usd and reefer.co2e_kg > general.co2e_kg
