@@ -7,7 +7,8 @@
   from-node's country, `electricity_<iso2>`.
 * Ferry links: `ropax` (the Caspian rail and Ro-Pax ferries).
 * Sea links (any carrier, e.g. `hfo`, `vlsfo` or an earlier class): the vessel class of the trade
-  lane between the regions of their two ports, see `sea_class`.
+  lane between the regions of their two ports, see `sea_class` (intra-Europe, Caspian and
+  intra-East-Asia links are feeders).
 
 Nothing else in links.csv changes, and a second run changes nothing (idempotent). Run
 scripts/grid_intensity.py afterwards if a new country appears.
@@ -58,6 +59,8 @@ def sea_class(a: str, b: str, passages: set[str]) -> str:
     'container_asia_med'
     >>> sea_class("med_black", "north_europe", set())
     'container_feeder'
+    >>> sea_class("east_asia", "east_asia", set())
+    'container_feeder'
     >>> sea_class("east_asia", "other", set())
     'container_deepsea'
     """
@@ -66,7 +69,8 @@ def sea_class(a: str, b: str, passages: set[str]) -> str:
         return "container_asia_neu"
     if ends == {"east_asia", "med_black"}:
         return "container_asia_med"
-    if ends <= EUROPE_SHORT_SEA and not passages & DEEP_SEA_PASSAGES:
+    short_sea = ends <= EUROPE_SHORT_SEA or ends == {"east_asia"}
+    if short_sea and not passages & DEEP_SEA_PASSAGES:
         return "container_feeder"
     return "container_deepsea"
 

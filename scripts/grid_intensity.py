@@ -149,9 +149,11 @@ def main() -> None:
     if missing:
         sys.exit(f"no ISO3 code or no energy-mix entry for: {', '.join(missing)}")
     with FACTORS.open(newline="") as f:
+        reader = csv.DictReader(f)
+        columns = list(dict.fromkeys([*(reader.fieldnames or []), *COLUMNS]))
         kept = [
             row
-            for row in csv.DictReader(f)
+            for row in reader
             if not (
                 (row["activity"], row["mode"]) in KINDS and GENERATED.match(row["energy_carrier"])
             )
@@ -163,9 +165,9 @@ def main() -> None:
     order = {kind: i for i, kind in enumerate(sorted(KINDS))}
     generated.sort(key=lambda r: (order[(r["activity"], r["mode"])], r["energy_carrier"]))
     with FACTORS.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({c: row.get(c) or "" for c in COLUMNS} for row in kept + generated)
+        writer.writerows({c: row.get(c) or "" for c in columns} for row in kept + generated)
     print(
         f"{FACTORS}: {len(kept)} rows kept, {len(generated)} electricity rows for {len(wanted)} countries"
     )

@@ -82,6 +82,7 @@ NODES = {
     "PIR": {"country": "GR", "lat": "37.9", "lon": "23.6"},
     "AKU": {"country": "KZ", "lat": "43.6", "lon": "51.2"},
     "BND": {"country": "IR", "lat": "27.2", "lon": "56.3"},
+    "PUS": {"country": "KR", "lat": "35.1", "lon": "129.0"},
 }
 
 
@@ -94,6 +95,7 @@ NODES = {
         ("sea", "vlsfo", ("STP", "RTM"), "", "container_feeder"),
         ("sea", "vlsfo", ("NVS", "PIR"), "bosphorus", "container_feeder"),
         ("sea", "hfo", ("BND", "SHA"), "malacca", "container_deepsea"),
+        ("sea", "vlsfo", ("SHA", "PUS"), "", "container_feeder"),
         ("sea", "container_feeder", ("SHA", "RTM"), "suez", "container_asia_neu"),
         ("ferry", "mdo", ("AKU", "BND"), "", "ropax"),
         ("rail", "electricity_eu", ("NVS", "PIR"), "", "electricity_ru"),
