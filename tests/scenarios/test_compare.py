@@ -76,7 +76,7 @@ def test_red_sea_closed_sends_the_sea_route_round_the_cape_and_rail_gains() -> N
     pair = ODPair("CN_XIA", "DE_DUI")
     result = compare(NET, scenario, [pair], depart=DEPART, samples=200, progress=False)
     (od,) = result.ods
-    sea = [c for c in od.routes if c.before is not None and "sea" in c.before.modes]
+    sea = [c for c in od.routes if c.before is not None and "passage:suez" in c.before.corridor]
     assert sea and all(c.status == "rerouted" for c in sea)
     for change in sea:
         assert change.before is not None and change.after is not None

@@ -72,6 +72,10 @@ class ExpandedGraph:
     t_cost: FloatArray  # price per tonne for bulk commodities
     wtw_g_per_t: FloatArray
     ttw_g_per_t: FloatArray
+    wtw_g_per_vehicle: FloatArray  # per container vehicle (road), empty running included; else 0
+    ttw_g_per_vehicle: FloatArray
+    reefer_wtw_g_per_kwh: FloatArray  # intensity of the power a reefer draws on this edge
+    reefer_ttw_g_per_kwh: FloatArray
     carries: BoolArray  # (commodity, edge): the commodity may take this edge
     classes: tuple[str, ...]
     commodity_class: IntArray  # class index per commodity
@@ -124,6 +128,17 @@ def compile_graph(network: Network) -> ExpandedGraph:
         (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "move"
     }
     hub_factor = {f.mode: f for f in network.emission_factors if f.activity == "hub"}
+    reefer_factor = {
+        (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "reefer"
+    }
+
+    def reefer_at(node: int) -> tuple[float, float]:
+        """Plug-in power at a terminal or border: the node's grid, else the generic row."""
+        cc = network.nodes[node].country.lower()
+        f = reefer_factor.get(
+            ("terminal", f"electricity_{cc}"), reefer_factor.get(("terminal", "-"))
+        )
+        return (f.wtw_g, f.ttw_g) if f else (0.0, 0.0)
 
     classes = tuple(dict.fromkeys(["general", *(c.border_class for c in commodities)]))
     class_index = {c: i for i, c in enumerate(classes)}
@@ -189,6 +204,10 @@ def compile_graph(network: Network) -> ExpandedGraph:
             "t_cost",
             "wtw",
             "ttw",
+            "wtw_vehicle",
+            "ttw_vehicle",
+            "reefer_wtw",
+            "reefer_ttw",
         ]
     }
     carries_rows: list[list[bool]] = []
@@ -210,6 +229,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
         t_cost: float = 0.0,
         wtw: float = 0.0,
         ttw: float = 0.0,
+        vehicle: tuple[float, float] = (0.0, 0.0),
+        reefer: tuple[float, float] = (0.0, 0.0),
         carries: list[bool],
     ) -> None:
         values = (
@@ -228,6 +249,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
             t_cost,
             wtw,
             ttw,
+            *vehicle,
+            *reefer,
         )
         for name, value in zip(columns, values, strict=True):
             columns[name].append(value)
@@ -237,6 +260,13 @@ def compile_graph(network: Network) -> ExpandedGraph:
         if link.status == "closed":  # present in the package, not routable until opened
             continue
         factor = move_factor[(link.mode, link.energy_carrier)]
+        per_vehicle_km = 1.0 / (1.0 - factor.empty_share)  # loaded km plus its share of empty km
+        vehicle = (
+            factor.wtw_g_per_vkm * link.distance_km * per_vehicle_km,
+            factor.ttw_g_per_vkm * link.distance_km * per_vehicle_km,
+        )
+        on_board = reefer_factor.get((link.mode, "-"))
+        reefer_move = (on_board.wtw_g, on_board.ttw_g) if on_board else (0.0, 0.0)
         carries = [link.mode in c.modes and link.carries(c.commodity) for c in commodities]
         ends = [(link.from_node, link.to_node, False)]
         if link.bidirectional:
@@ -249,7 +279,15 @@ def compile_graph(network: Network) -> ExpandedGraph:
                 layer = f"{BORDER_LAYER}:{crossdirs[cdi].crossing_id}:{int(rev)}"
                 aux = vertex(node_index[a], layer)
                 add(
-                    u, aux, BORDER, li, rev, crossdir=cdi, bits=mode_bit(link.mode), carries=carries
+                    u,
+                    aux,
+                    BORDER,
+                    li,
+                    rev,
+                    crossdir=cdi,
+                    bits=mode_bit(link.mode),
+                    reefer=reefer_at(node_index[a]),
+                    carries=carries,
                 )
                 u = aux
             add(
@@ -268,6 +306,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
                 t_cost=link.tariff_usd_per_t_km * link.distance_km,
                 wtw=factor.wtw_g * link.distance_km,
                 ttw=factor.ttw_g * link.distance_km,
+                vehicle=vehicle,
+                reefer=reefer_move,
                 carries=carries,
             )
 
@@ -279,6 +319,8 @@ def compile_graph(network: Network) -> ExpandedGraph:
         bits = sum(mode_bit(m) for m in modes)
         carries = [modes <= set(c.modes) for c in commodities]
         hub = hub_factor[transfer.kind]
+        if transfer.kind == "transshipment" and modes & {"sea", "ferry"}:
+            hub = hub_factor.get("maritime_transshipment", hub)
         for s, t in ((va, vb), (vb, va)):
             add(
                 s,
@@ -293,6 +335,7 @@ def compile_graph(network: Network) -> ExpandedGraph:
                 t_cost=transfer.cost_usd_per_t,
                 wtw=hub.wtw_g,
                 ttw=hub.ttw_g,
+                reefer=reefer_at(n),
                 carries=carries,
             )
 
@@ -335,6 +378,10 @@ def compile_graph(network: Network) -> ExpandedGraph:
         t_cost=col("t_cost", np.float64),
         wtw_g_per_t=col("wtw", np.float64),
         ttw_g_per_t=col("ttw", np.float64),
+        wtw_g_per_vehicle=col("wtw_vehicle", np.float64),
+        ttw_g_per_vehicle=col("ttw_vehicle", np.float64),
+        reefer_wtw_g_per_kwh=col("reefer_wtw", np.float64),
+        reefer_ttw_g_per_kwh=col("reefer_ttw", np.float64),
         carries=_frozen(np.ascontiguousarray(carries_matrix[order].T)),
         classes=classes,
         commodity_class=_frozen(

@@ -18,6 +18,7 @@ from corridor.network.model import Network
 from corridor.network.records import (
     CONTAINER_MODES,
     HOURS_PER_WEEK,
+    HUB_CATEGORIES,
     MODES,
     NODE_KINDS,
     TRANSFER_KINDS,
@@ -133,16 +134,23 @@ COMMODITIES = {
     "unit": Column(choice("container", "tonne")),
     "border_class": Column(identifier),
     "modes": Column(listing(choice(*MODES))),
+    "reefer_kw_per_teu": Column(number(minimum=0), required=False, default=0.0),
+    "tariff_factors": Column(listing(), required=False, default=()),
     **PROVENANCE,
 }
 EMISSION_FACTORS = {
-    "activity": Column(choice("move", "hub")),
+    "activity": Column(choice("move", "hub", "reefer")),
     "mode": Column(identifier),
     "energy_carrier": Column(text, required=False, default="-"),
     "wtw_g_per_tkm": Column(number(minimum=0), required=False),
     "ttw_g_per_tkm": Column(number(minimum=0), required=False),
     "wtw_g_per_t": Column(number(minimum=0), required=False),
     "ttw_g_per_t": Column(number(minimum=0), required=False),
+    "wtw_g_per_vkm": Column(number(minimum=0), required=False, default=0.0),
+    "ttw_g_per_vkm": Column(number(minimum=0), required=False, default=0.0),
+    "empty_share": Column(bounded(0.0, 0.9, "a share of vehicle-km"), required=False, default=0.0),
+    "wtw_g_per_kwh": Column(number(minimum=0), required=False),
+    "ttw_g_per_kwh": Column(number(minimum=0), required=False),
     **PROVENANCE,
 }
 
@@ -389,8 +397,31 @@ class _Loader:
                 v["border_class"],
                 tuple(v["modes"]),
                 self.provenance(row),
+                reefer_kw_per_teu=v["reefer_kw_per_teu"] or 0.0,
+                tariff_factors=self.tariff_factors(row),
             )
         return out
+
+    def tariff_factors(self, row: Row) -> tuple[tuple[str, float], ...]:
+        """`mode:factor` items of commodities.csv's `tariff_factors` column."""
+        out = []
+        for item in row.values["tariff_factors"]:
+            mode, _, factor = str(item).partition(":")
+            try:
+                value = float(factor)
+            except ValueError:
+                value = -1.0
+            if mode not in MODES or not 0.05 <= value <= 20.0:
+                self.problem(
+                    "commodities.csv",
+                    row.number,
+                    "tariff_factors",
+                    item,
+                    "expected mode:factor items (a mode of " + ", ".join(MODES) + ", 0.05-20)",
+                )
+                continue
+            out.append((mode, value))
+        return tuple(out)
 
     def nodes(self, rows: list[Row]) -> dict[str, Node]:
         out = {}
@@ -771,22 +802,21 @@ class _Loader:
         for row in rows:
             v, n, ok = row.values, row.number, True
             activity = v["activity"]
-            if activity == "move":
-                if v["mode"] not in MODES:
-                    self.problem(file, n, "mode", v["mode"], "expected one of " + ", ".join(MODES))
-                    ok = False
-                cols = ("wtw_g_per_tkm", "ttw_g_per_tkm")
-            else:
-                if v["mode"] not in TRANSFER_KINDS:
-                    self.problem(
-                        file,
-                        n,
-                        "mode",
-                        v["mode"],
-                        "hub rows name a transfer kind: " + ", ".join(TRANSFER_KINDS),
-                    )
-                    ok = False
-                cols = ("wtw_g_per_t", "ttw_g_per_t")
+            cols, names = {
+                "move": (("wtw_g_per_tkm", "ttw_g_per_tkm"), MODES),
+                "hub": (("wtw_g_per_t", "ttw_g_per_t"), HUB_CATEGORIES),
+                "reefer": (("wtw_g_per_kwh", "ttw_g_per_kwh"), (*MODES, "terminal")),
+            }[activity]
+            if v["mode"] not in names:
+                what = {"move": "a mode", "hub": "a hub category", "reefer": "a mode or terminal"}
+                self.problem(
+                    file,
+                    n,
+                    "mode",
+                    v["mode"],
+                    f"{activity} rows name {what[activity]}: " + ", ".join(names),
+                )
+                ok = False
             for col in cols:
                 if v[col] is None:
                     self.problem(file, n, col, None, f"{activity} factors need {col}")
@@ -796,7 +826,16 @@ class _Loader:
                     file, n, cols[1], v[cols[1]], "tank-to-wheel cannot exceed well-to-wheel"
                 )
                 ok = False
-            key = (activity, v["mode"], v["energy_carrier"] if activity == "move" else "-")
+            if ok and v["ttw_g_per_vkm"] > v["wtw_g_per_vkm"]:
+                self.problem(
+                    file,
+                    n,
+                    "ttw_g_per_vkm",
+                    v["ttw_g_per_vkm"],
+                    "tank-to-wheel cannot exceed well-to-wheel",
+                )
+                ok = False
+            key = (activity, v["mode"], v["energy_carrier"] if activity != "hub" else "-")
             if key in seen:
                 self.problem(file, n, "energy_carrier", v["energy_carrier"], "duplicate factor")
                 ok = False
@@ -804,7 +843,15 @@ class _Loader:
             if ok:
                 out.append(
                     EmissionFactor(
-                        activity, v["mode"], key[2], v[cols[0]], v[cols[1]], self.provenance(row)
+                        activity,
+                        v["mode"],
+                        key[2],
+                        v[cols[0]],
+                        v[cols[1]],
+                        self.provenance(row),
+                        wtw_g_per_vkm=v["wtw_g_per_vkm"] or 0.0,
+                        ttw_g_per_vkm=v["ttw_g_per_vkm"] or 0.0,
+                        empty_share=v["empty_share"] or 0.0,
                     )
                 )
         have = {(f.mode, f.energy_carrier) for f in out if f.activity == "move"}

@@ -9,6 +9,9 @@ Mode = Literal["rail", "road", "sea", "ferry", "pipeline"]
 MODES: tuple[Mode, ...] = ("rail", "road", "sea", "ferry", "pipeline")
 CONTAINER_MODES: frozenset[str] = frozenset({"rail", "road", "sea", "ferry"})
 TRANSFER_KINDS: tuple[str, ...] = ("gauge_change", "transshipment")
+# GLEC hub categories a `hub` emission factor may name: the transfer kinds, and a maritime
+# container terminal (a transshipment with a sea or ferry side uses it when the table has it).
+HUB_CATEGORIES: tuple[str, ...] = (*TRANSFER_KINDS, "maritime_transshipment")
 NODE_KINDS: tuple[str, ...] = (
     "terminal",
     "dry_port",
@@ -155,18 +158,32 @@ class Commodity:
     border_class: str
     modes: tuple[str, ...]
     provenance: Provenance
+    reefer_kw_per_teu: float = 0.0  # power a box draws on the way, per TEU (reefers)
+    tariff_factors: tuple[tuple[str, float], ...] = ()  # (mode, factor on move prices)
+
+    def tariff_factor(self, mode: str) -> float:
+        """The factor on line-haul prices of `mode` for this commodity (1 when none is set)."""
+        return dict(self.tariff_factors).get(mode, 1.0)
 
 
 @dataclass(frozen=True)
 class EmissionFactor:
-    """ISO 14083 intensity: per tonne-km for `move`, per tonne handled for `hub`."""
+    """ISO 14083 intensity: per tonne-km for `move`, per tonne handled for `hub`, per kWh for
+    `reefer` (the energy a refrigerated box draws, by mode or at a `terminal`).
 
-    activity: Literal["move", "hub"]
+    A `move` row may also give per-vehicle-km figures (`wtw_g_per_vkm`, a loaded vehicle-km)
+    with the `empty_share` of vehicle-km run empty: container shipments then pay per vehicle.
+    """
+
+    activity: Literal["move", "hub", "reefer"]
     mode: str
     energy_carrier: str
     wtw_g: float
     ttw_g: float
     provenance: Provenance
+    wtw_g_per_vkm: float = 0.0
+    ttw_g_per_vkm: float = 0.0
+    empty_share: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Shipment:
     unit: str
     feu_units: float  # 40' box equivalents for pricing; 0 for bulk
     tonnes: float
+    boxes: float = 0.0  # containers, one per road vehicle; 0 means feu_units
+    teu: float = 0.0  # reefer power is drawn per TEU; 0 means 2 x feu_units
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ def shipment_of(network: Network, commodity: str, cargo: Cargo) -> Shipment:
         return Shipment(commodity, "tonne", 0.0, cargo.tonnes or BULK_DEFAULT_TONNES)
     factor = 1.0 if cargo.size_ft == 40 else network.manifest.teu_cost_factor
     tonnes = cargo.tonnes or cargo.teu * network.manifest.tonnes_per_teu
-    return Shipment(commodity, "container", cargo.containers * factor, tonnes)
+    return Shipment(
+        commodity, "container", cargo.containers * factor, tonnes, cargo.containers, cargo.teu
+    )
 
 
 def edge_weights(
@@ -108,16 +112,52 @@ def edge_weights(
     hours_p90 = g.hours_p90.copy()
     hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
+    cost[move] *= _tariff_factors(network, shipment.commodity)[g.mode_bits[move]]
     if len(g.crossing_directions):
         hours[border] = g.dwell_median_h[cd[border], cls]
         hours_p90[border] = g.dwell_p90_h[cd[border], cls]
         cost[border] += shipment.feu_units * g.border_fee_feu[cd[border], cls]
+    co2e_kg, co2e_ttw_kg = _emissions(network, shipment, hours)
     return EdgeWeights(
         allowed=allowed,
         hours=hours,
         hours_p90=hours_p90,
         cost_usd=cost,
-        co2e_kg=g.wtw_g_per_t * (shipment.tonnes / 1000.0),
-        co2e_ttw_kg=g.ttw_g_per_t * (shipment.tonnes / 1000.0),
+        co2e_kg=co2e_kg,
+        co2e_ttw_kg=co2e_ttw_kg,
         is_transfer=g.kind == TRANSFER,
     )
+
+
+def _tariff_factors(network: Network, commodity: str) -> npt.NDArray[np.float64]:
+    """The commodity's factor on line-haul prices, indexed by an edge's mode bits."""
+    spec = network.commodity(commodity)
+    by_bits = np.ones(1 << len(MODES))
+    for mode in MODES:
+        by_bits[mode_bit(mode)] = spec.tariff_factor(mode)
+    return by_bits
+
+
+def _emissions(
+    network: Network, shipment: Shipment, hours: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """WTW and TTW kg CO2e of every edge for this shipment (docs/emissions.md).
+
+    Per tonne (tonne-km factors and hubs), except that container shipments pay per vehicle where
+    the factor is per vehicle-km (road: one box per truck), plus a reefer's power drawn for the
+    edge's median hours.
+    """
+    g = network.graph
+    wtw = g.wtw_g_per_t * (shipment.tonnes / 1000.0)
+    ttw = g.ttw_g_per_t * (shipment.tonnes / 1000.0)
+    if shipment.unit == "container":
+        vehicles = shipment.boxes or shipment.feu_units
+        per_vehicle = g.wtw_g_per_vehicle > 0
+        wtw = np.where(per_vehicle, g.wtw_g_per_vehicle * (vehicles / 1000.0), wtw)
+        ttw = np.where(per_vehicle, g.ttw_g_per_vehicle * (vehicles / 1000.0), ttw)
+        kw = network.commodity(shipment.commodity).reefer_kw_per_teu
+        if kw > 0:
+            kwh = kw * (shipment.teu or 2.0 * shipment.feu_units) * hours
+            wtw = wtw + kwh * g.reefer_wtw_g_per_kwh / 1000.0
+            ttw = ttw + kwh * g.reefer_ttw_g_per_kwh / 1000.0
+    return wtw, ttw
