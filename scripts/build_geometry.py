@@ -241,7 +241,8 @@ def listed(cell: str) -> list[str]:
     return [p.strip() for p in (cell or "").split(";") if p.strip()]
 
 
-def sea_link(link: dict[str, str], a: Point, b: Point, data: Datasets) -> Built:
+def closed_passages(link: dict[str, str]) -> tuple[set[str], set[str]]:
+    """(the passages the link names, in searoute's words; those its lane must not use)."""
     named = {PASSAGE_NAMES.get(p, p) for p in listed(link["passages"])}
     closed = set(ALWAYS_CLOSED) - named
     if "south_africa" in named:
@@ -251,6 +252,11 @@ def sea_link(link: dict[str, str], a: Point, b: Point, data: Datasets) -> Built:
     closed |= {"panama"} - named
     if "bosporus" not in named:
         closed.add("bosporus")
+    return named, closed
+
+
+def sea_link(link: dict[str, str], a: Point, b: Point, data: Datasets) -> Built:
+    named, closed = closed_passages(link)
     coords, passed = data.sea_path(a, b, sorted(closed))
     issues = []
     if len(coords) < 2 or not math.isfinite(path_length_km(coords)):
@@ -309,6 +315,16 @@ def waypoint_link(
     names = " - ".join(r["name"] for r in rows if r["name"])
     sources = tuple(dict.fromkeys(s for r in rows for s in listed(r["source"])))
     how = rows[0]["route"]
+    if how == "dataset" and link["mode"] in ("sea", "ferry"):
+        _, closed = closed_passages(link)
+        coords = [a]
+        for p, q in itertools.pairwise(points):
+            piece, _ = data.sea_path(p, q, sorted(closed))
+            coords.extend(piece[1:] if len(piece) > 1 else [q])
+        note = f"searoute lane via {names}"
+        return Built(
+            link["link_id"], "dataset", (SEAROUTE_SOURCE, *sources), coords, note, MAIN_FILE, []
+        )
     if how == "dataset" and link["mode"] in ("rail", "road"):
         coords: list[Point] = [a]
         gaps = []
