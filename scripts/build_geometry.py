@@ -308,7 +308,12 @@ def land_link(
 
 
 def waypoint_link(
-    link: dict[str, str], a: Point, b: Point, rows: list[dict[str, str]], data: Datasets
+    link: dict[str, str],
+    a: Point,
+    b: Point,
+    rows: list[dict[str, str]],
+    data: Datasets,
+    args: argparse.Namespace,
 ) -> Built:
     rows = sorted(rows, key=lambda r: float(r["seq"]))
     points = [a, *((float(r["lon"]), float(r["lat"])) for r in rows), b]
@@ -327,19 +332,23 @@ def waypoint_link(
         )
     if how == "dataset" and link["mode"] in ("rail", "road"):
         coords: list[Point] = [a]
-        gaps = []
+        straight = 0
         for p, q in itertools.pairwise(points):
             piece, gap = data.land_path(link["mode"], p, q)
+            crow = great_circle_km(p, q)
+            too_long = path_length_km(piece) > max(args.max_circuity * crow, crow + 15.0)
+            if gap > args.max_gap_km or too_long:
+                piece, straight = [p, q], straight + 1  # the graph has a gap here
             coords.extend(piece[1:])
-            gaps.append(gap)
         note = f"{link['mode']} graph routed via {names}"
-        issue = (
-            [f"an end or waypoint lies {max(gaps):,.0f} km from the graph"]
-            if max(gaps) > 30
-            else []
-        )
+        if not straight:
+            return Built(
+                link["link_id"], "dataset", (OSM_SOURCE, *sources), coords, note, OSM_FILE, []
+            )
+        note += "; straight where the graph has gaps"
+        issue = [f"{straight} of {len(points) - 1} pieces straight (graph gaps)"]
         return Built(
-            link["link_id"], "dataset", (OSM_SOURCE, *sources), coords, note, OSM_FILE, issue
+            link["link_id"], "waypoints", (OSM_SOURCE, *sources), coords, note, OSM_FILE, issue
         )
     return Built(
         link["link_id"],
@@ -367,7 +376,7 @@ def build_link(
     a = (float(a_row["lon"]), float(a_row["lat"]))
     b = (float(b_row["lon"]), float(b_row["lat"]))
     if link["link_id"] in waypoints:
-        built = waypoint_link(link, a, b, waypoints[link["link_id"]], data)
+        built = waypoint_link(link, a, b, waypoints[link["link_id"]], data, args)
     elif link["mode"] in ("sea", "ferry"):
         built = sea_link(link, a, b, data)
     elif link["mode"] in ("rail", "road"):
@@ -426,14 +435,23 @@ def existing_rows(folder: Path) -> dict[str, dict[str, str]]:
     return rows
 
 
-def update_distances(folder: Path, lengths: dict[str, float]) -> int:
-    """Set distance_km to the polyline's length where the distance is an estimate."""
+def update_distances(
+    folder: Path, lengths: dict[str, float], max_change: float = math.inf
+) -> tuple[int, list[str]]:
+    """Set distance_km to the polyline's length where the distance is an estimate.
+
+    An estimate that would change by more than `max_change` (a share) is left alone and listed,
+    so that a path the dataset got wrong does not silently replace a plausible estimate."""
     path = folder / "links.csv"
     header, rows = read_csv(path)
-    changed = 0
+    changed, held = 0, []
     for row in rows:
         lid = row["link_id"]
         if lid in lengths and not sourced(row):
+            old = float(row["distance_km"])
+            if row["distance_source"] != "geometry" and abs(lengths[lid] - old) > max_change * old:
+                held.append(f"{lid} ({old:,.0f} -> {lengths[lid]:,.0f} km)")
+                continue
             row["distance_km"] = (
                 f"{lengths[lid]:.0f}" if lengths[lid] >= 10 else f"{lengths[lid]:.1f}"
             )
@@ -444,7 +462,7 @@ def update_distances(folder: Path, lengths: dict[str, float]) -> int:
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    return changed
+    return changed, held
 
 
 def report_line(link: dict[str, str], b: Built, crow: float) -> str:
@@ -469,6 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-deviation", type=float, default=0.25)
     parser.add_argument("--max-gap-km", type=float, default=30.0)
     parser.add_argument("--update-distances", action="store_true")
+    parser.add_argument(
+        "--max-change",
+        type=float,
+        default=0.35,
+        help="with --update-distances: leave estimates that would change by more than this share",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a link has an issue")
     args = parser.parse_args(argv)
 
@@ -500,12 +524,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         methods[b.method] += 1
     print("built:", ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     if args.update_distances:
+        # only paths routed on a dataset end to end: hand-traced or gap-bridged ones are sketches
         lengths = {
-            lid: path_length_km(b.coords) for lid, b in built.items() if b.method != "straight"
+            lid: path_length_km(b.coords) for lid, b in built.items() if b.method == "dataset"
         }
-        print(
-            f"links.csv: {update_distances(folder, lengths)} estimated distances set from geometry"
-        )
+        changed, held = update_distances(folder, lengths, args.max_change)
+        print(f"links.csv: {changed} estimated distances set from geometry")
+        if held:
+            print(f"held back (change > {args.max_change:.0%}; check, then --max-change): ")
+            print("  " + "\n  ".join(held))
     issues = sum(1 for b in built.values() if b.issues)
     print(f"{issues} link(s) with issues")
     return 1 if args.strict and issues else 0

@@ -98,13 +98,26 @@ def test_update_distances_rewrites_only_estimated_distances(
         writer.writeheader()
         writer.writerows(before)
     lengths = {ids[0]: 1234.4, ids[1]: 999.0, ids[2]: 7.26}
-    changed = script.update_distances(folder, lengths)
+    changed, held = script.update_distances(folder, lengths)
     with path.open(newline="", encoding="utf-8") as handle:
         after = list(csv.DictReader(handle))
-    assert changed == 2
+    assert changed == 2 and held == []
     assert after[0]["distance_km"] == "1234" and after[0]["distance_source"] == "geometry"
     assert after[1]["distance_km"] == before[1]["distance_km"]
     assert after[1]["distance_source"] == "longhai-railway"
     assert after[2]["distance_km"] == "7.3" and after[2]["distance_source"] == "geometry"
     for old, new in zip(before[3:], after[3:], strict=True):
         assert old == new
+
+
+def test_update_distances_holds_back_large_changes(script: ModuleType, tmp_path: Path) -> None:
+    folder = tmp_path / "net"
+    shutil.copytree(bundled_path(), folder)
+    with (folder / "links.csv").open(newline="", encoding="utf-8") as handle:
+        first = next(csv.DictReader(handle))
+    old = float(first["distance_km"])
+    lid = first["link_id"]
+    changed, held = script.update_distances(folder, {lid: old * 1.5}, max_change=0.35)
+    assert changed == 0 and len(held) == 1 and held[0].startswith(lid)
+    changed, held = script.update_distances(folder, {lid: old * 1.2}, max_change=0.35)
+    assert changed == 1 and held == []
