@@ -21,8 +21,9 @@ The candidate nearest to the node's current position decides:
 - within `--confirm-km` (5 km): confirmed; the node keeps its position and its note names the
   gazetteer entry and the offset;
 - farther, up to `--max-correction-km` (60 km), matched on the node's own name (not only an
-  alias), every candidate within `--confirm-km` of that one (unambiguous), and the node not a
-  terminal or dry port (a facility is not the centre of the town it serves): corrected to it;
+  alias), no other place of that name within `--max-correction-km` of the node (unambiguous),
+  and the node not a terminal or dry port (a facility is not the centre of the town it serves):
+  corrected to it;
 - otherwise (no candidate, several distinct places, too far to trust a name match, an alias-only
   match or a facility) the node is left as it is and the report says why.
 
@@ -63,9 +64,31 @@ class Candidate:
     primary: bool = True  # matched the node's own name (not only an alias)
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent
+UNDECOMPOSED = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "ı": "i",
+        "Ø": "O",
+        "ø": "o",
+        "ß": "ss",
+        "Đ": "D",
+        "đ": "d",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ħ": "H",
+        "ħ": "h",
+    }
+)
+
+
 def key(name: str) -> str:
     """Case- and accent-free comparison key."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", name.translate(UNDECOMPOSED))
+    folded = folded.encode("ascii", "ignore").decode()
     folded = folded or name  # keep non-Latin names as they are
     return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
 
@@ -157,8 +180,14 @@ def decide(
     offset = great_circle_km(here, (best.lon, best.lat))
     if offset <= args.confirm_km:
         return "confirmed", best, offset
-    spread = max(great_circle_km((best.lon, best.lat), (c.lon, c.lat)) for c in ranked)
-    if spread > args.confirm_km:
+    # another place of that name, distinct from the nearest, close enough to be the one meant
+    rivals = [
+        c
+        for c in ranked
+        if great_circle_km((best.lon, best.lat), (c.lon, c.lat)) > args.confirm_km
+        and great_circle_km(here, (c.lon, c.lat)) <= args.max_correction_km
+    ]
+    if rivals:
         return "ambiguous", best, offset
     if offset > args.max_correction_km:
         return "far", best, offset
