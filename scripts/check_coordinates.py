@@ -175,7 +175,11 @@ def decide(
     here = (float(row["lon"]), float(row["lat"]))
     if not cands:
         return "none", None, float("nan")
-    ranked = sorted(cands, key=lambda c: great_circle_km(here, (c.lon, c.lat)))
+    # nearest first; of one place found by name and by alias, the name match wins
+    ranked = sorted(
+        cands,
+        key=lambda c: (round(great_circle_km(here, (c.lon, c.lat)), 3), not c.primary, c.label),
+    )
     best = ranked[0]
     offset = great_circle_km(here, (best.lon, best.lat))
     if offset <= args.confirm_km:
