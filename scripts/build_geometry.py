@@ -257,7 +257,10 @@ def closed_passages(link: dict[str, str]) -> tuple[set[str], set[str]]:
 
 def sea_link(link: dict[str, str], a: Point, b: Point, data: Datasets) -> Built:
     named, closed = closed_passages(link)
-    coords, passed = data.sea_path(a, b, sorted(closed))
+    try:
+        coords, passed = data.sea_path(a, b, sorted(closed))
+    except Exception as exc:  # searoute's own errors: report the link and go on
+        return Built(link["link_id"], "straight", (), [a, b], "", "", [f"searoute failed: {exc}"])
     issues = []
     if len(coords) < 2 or not math.isfinite(path_length_km(coords)):
         return Built(
