@@ -15,8 +15,9 @@ set -euo pipefail
 LEAFLET_VERSION=1.9.4
 WORLD_ATLAS_VERSION=2.0.2
 TOPOJSON_CLIENT_VERSION=3.1.0
-# The region kept from the world map: lon_min lat_min lon_max lat_max (degrees).
-BBOX="-20 5 140 72"
+# The region kept from the world map: lon_min lat_min lon_max lat_max (degrees); it reaches
+# the Cape of Good Hope (34.4°S) so that the sea lanes round Africa lie over a drawn coast.
+BBOX="-20 -40 150 72"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 static="$root/src/corridor/web/static"

@@ -50,7 +50,8 @@ def test_a_route_answer_is_the_clis_json_plus_geojson(client: httpx.Client) -> N
     assert len(geojson["features"]) == len(body["routes"])
     for feature, route in zip(geojson["features"], body["routes"], strict=True):
         assert feature["geometry"]["type"] == "LineString"
-        assert len(feature["geometry"]["coordinates"]) == len(route["nodes"])
+        # drawn along the links' polylines: at least one point per node, often many more
+        assert len(feature["geometry"]["coordinates"]) >= len(route["nodes"])
 
 
 def test_the_same_query_twice_gives_the_same_answer(client: httpx.Client) -> None:

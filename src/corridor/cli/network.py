@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -14,9 +14,11 @@ from rich.table import Table
 from corridor.cli.app import NetworkOption, app, fail, open_network, out
 from corridor.errors import NetworkValidationError
 from corridor.network.geojson import network_geojson
+from corridor.network.geometry import geometry_warnings
 from corridor.network.loader import load_network
 from corridor.network.model import Network
 from corridor.network.places import find_places
+from corridor.network.sourcing import source_counts
 
 
 class NetworkFormat(StrEnum):
@@ -47,7 +49,11 @@ def places(
 def validate(
     path: Annotated[Path, typer.Argument(help="Network package folder.")],
 ) -> None:
-    """Check a network package and print every problem (exit 2 if any)."""
+    """Check a network package and print every problem (exit 2 if any).
+
+    Warnings (figures that load but look wrong, e.g. a link shorter than the great circle between
+    its ends, or a stated distance 15% away from its geometry's length) are printed to stderr
+    and leave the exit code at 0."""
     try:
         net = load_network(path)
     except NetworkValidationError as exc:
@@ -55,10 +61,13 @@ def validate(
             sys.stderr.write(f"{path}: {p}\n")
         sys.stderr.write(f"corridor: {len(exc.problems)} problem(s) in {path}\n")
         raise typer.Exit(2) from None
+    warnings = geometry_warnings(net)
+    for w in warnings:
+        sys.stderr.write(f"{path}: warning: {w}\n")
     out.print(
         f"{path}: OK — {net.name} {net.version}: {len(net.nodes)} nodes, "
         f"{len(net.links)} links, {len(net.crossing_ids)} crossings, "
-        f"{len(net.services)} services"
+        f"{len(net.services)} services" + (f"; {len(warnings)} warning(s)" if warnings else "")
     )
 
 
@@ -82,20 +91,10 @@ def _print_summary(net: Network) -> None:
     out.print(f"[bold]{m.name} {m.version}[/] — {m.description}")
     out.print(f"prices in {m.currency} of {m.reference_year}; {len(m.sources)} sources")
     table = Table(show_edge=False, header_style="bold")
-    for name in ("table", "rows", "estimates"):
-        table.add_column(name)
-    groups: dict[str, Any] = {
-        "nodes": net.nodes,
-        "links": net.links,
-        "transfers": net.transfers,
-        "crossings": net.crossings,
-        "services": net.services,
-        "commodities": net.commodities,
-        "emission_factors": net.emission_factors,
-    }
-    for name, rows in groups.items():
-        estimates = sum(1 for r in rows if r.provenance.estimate)
-        table.add_row(name, str(len(rows)), str(estimates))
+    for name in ("table", "figures", "sourced", "estimated", "share sourced"):
+        table.add_column(name, justify="left" if name in ("table", "figures") else "right")
+    for c in source_counts(net):
+        table.add_row(c.table, c.figure, str(c.sourced), str(c.estimated), f"{c.share:.0%}")
     out.print(table)
     modes: dict[str, float] = {}
     for link in net.links:

@@ -1,12 +1,15 @@
-"""GeoJSON views of a network and of planned routes (straight lines between node coordinates)."""
+"""GeoJSON views of a network and of planned routes, drawn along the links' shipped polylines
+(a straight line between the end nodes where a link has none)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from corridor.network.geometry import link_path
+
 if TYPE_CHECKING:
     from corridor.network.model import Network
-    from corridor.routing.result import PlanResult
+    from corridor.routing.result import PlanResult, Route
 
 
 def _point(network: Network, node_id: str) -> list[float]:
@@ -39,7 +42,7 @@ def network_geojson(network: Network) -> dict[str, Any]:
                 "type": "Feature",
                 "geometry": {
                     "type": "LineString",
-                    "coordinates": [_point(network, link.from_node), _point(network, link.to_node)],
+                    "coordinates": [list(p) for p in link_path(network, link)],
                 },
                 "properties": {
                     "kind": "link",
@@ -54,10 +57,33 @@ def network_geojson(network: Network) -> dict[str, Any]:
                     "crossing": crossing_of.get(link.link_id),
                     "passages": list(link.passages),
                     "estimate": link.provenance.estimate,
+                    "path": _path_source(network, link.link_id),
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _path_source(network: Network, link_id: str) -> str:
+    """What the drawn line is: `straight`, or the polyline's method and sources."""
+    shape = network.geometry.get(link_id)
+    if shape is None:
+        return "straight"
+    return f"{shape.method}:{';'.join(shape.sources)}"
+
+
+def route_coordinates(network: Network, route: Route) -> list[list[float]]:
+    """The route's line: each move leg along its link's polyline, in the direction travelled."""
+    coords: list[list[float]] = [_point(network, route.nodes[0])] if route.nodes else []
+    for leg in route.legs:
+        if leg.kind != "move" or leg.ref not in network.link_index:
+            continue
+        link = network.link(leg.ref)
+        reverse = leg.from_node == link.to_node and leg.from_node != link.from_node
+        for lon, lat in link_path(network, link, reverse=reverse):
+            if not coords or coords[-1] != [lon, lat]:
+                coords.append([lon, lat])
+    return coords
 
 
 def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
@@ -71,7 +97,7 @@ def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
                 "type": "Feature",
                 "geometry": {
                     "type": "LineString",
-                    "coordinates": [_point(network, n) for n in route.nodes],
+                    "coordinates": route_coordinates(network, route),
                 },
                 "properties": props,
             }

@@ -11,9 +11,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from corridor.errors import NetworkValidationError, Problem
+from corridor.network.geometry import read_geometry
 from corridor.network.model import Network
 from corridor.network.records import (
     CONTAINER_MODES,
@@ -227,6 +229,9 @@ class _Loader:
         services = self.services(tables["services.csv"], links)
         factors = self.factors(tables["emission_factors.csv"], links, transfers)
         self.check_connected(nodes, links)
+        geometry = read_geometry(
+            self.folder, links, source_ids if manifest else None, self.problems
+        )
 
         if self.problems or manifest is None:
             raise NetworkValidationError(str(self.folder), self.problems)
@@ -239,6 +244,7 @@ class _Loader:
             services=tuple(services),
             commodities=tuple(commodities.values()),
             emission_factors=tuple(factors),
+            geometry=MappingProxyType(geometry),
         )
 
     # -- manifest ---------------------------------------------------------------------------

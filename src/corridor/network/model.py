@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from corridor.network.expanded import ExpandedGraph, compile_graph
+from corridor.network.geometry import LinkGeometry
 from corridor.network.places import place_keys
 from corridor.network.records import (
     Commodity,
@@ -35,6 +36,8 @@ class Network:
     services: tuple[Service, ...]
     commodities: tuple[Commodity, ...]
     emission_factors: tuple[EmissionFactor, ...]
+    # link id -> its shipped polyline (geometry*.csv); links without one are drawn straight
+    geometry: Mapping[str, LinkGeometry] = field(default_factory=lambda: MappingProxyType({}))
     node_index: Mapping[str, int] = field(init=False, repr=False)
     link_index: Mapping[str, int] = field(init=False, repr=False)
     commodity_index: Mapping[str, int] = field(init=False, repr=False)

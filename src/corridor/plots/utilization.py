@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.assignment.result import AssignmentResult
+from corridor.network.geometry import link_path
 from corridor.network.model import Network
 from corridor.plots.canvas import check_plot_path, new_figure, save_figure
 
 
 def plot_utilization(network: Network, result: AssignmentResult, path: str | Path) -> Path:
-    """Draw every link from node coordinates; loaded links coloured by utilization, width by flow.
+    """Draw every link along its polyline; loaded links coloured by utilization, width by flow.
 
     A link's utilization is its fuller direction's flow over the tightest capacity on it (link,
     service or crossing). Links without a capacity but with flow are drawn grey by flow.
@@ -31,8 +32,8 @@ def plot_utilization(network: Network, result: AssignmentResult, path: str | Pat
     cmap = colormaps["RdYlGn_r"]
     norm = Normalize(0.0, 1.0)
     for link in network.links:
-        a, b = network.node(link.from_node), network.node(link.to_node)
-        xs, ys = (a.lon, b.lon), (a.lat, b.lat)
+        line = link_path(network, link)
+        xs, ys = [p[0] for p in line], [p[1] for p in line]
         colour: object
         style = ":" if link.mode == "sea" else "-"
         teu = flow.get(link.link_id, 0.0)

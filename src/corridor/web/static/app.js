@@ -144,8 +144,8 @@ async function loadNetwork() {
   }
   const icon = L.divIcon({ className: "crossing-icon", iconSize: [10, 10] });
   for (const f of crossings) {
-    const [[lon1, lat1], [lon2, lat2]] = f.geometry.coordinates;
-    L.marker([(lat1 + lat2) / 2, (lon1 + lon2) / 2], { icon, pane: "hubs", keyboard: false })
+    const [lon, lat] = f.geometry.coordinates[Math.floor(f.geometry.coordinates.length / 2)];
+    L.marker([lat, lon], { icon, pane: "hubs", keyboard: false })
       .bindTooltip(escapeHtml(`border crossing ${f.properties.crossing} (${f.properties.mode})`))
       .addTo(group);
   }
