@@ -72,10 +72,13 @@ def edge_weights(
     shipment: Shipment,
     exclude: Exclusions,
     line_haul: Mapping[str, float] = LINE_HAUL_P90_RATIO,
+    destination_country: str | None = None,
 ) -> EdgeWeights:
     """Time, price and emissions of every edge for this shipment, and which edges it may use.
 
     Times come as medians and P90s; `line_haul` gives a move's P90 over its median, per mode.
+    With `destination_country`, a crossing into that country takes its `import` rows (dwell,
+    fee) and every other crossing its `transit` rows; without it, every crossing is transit.
     """
     g = network.graph
     ci = network.commodity_index[shipment.commodity]
@@ -109,9 +112,15 @@ def edge_weights(
     hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
     if len(g.crossing_directions):
-        hours[border] = g.dwell_median_h[cd[border], cls]
-        hours_p90[border] = g.dwell_p90_h[cd[border], cls]
-        cost[border] += shipment.feu_units * g.border_fee_feu[cd[border], cls]
+        median, p90, fee = g.dwell_median_h, g.dwell_p90_h, g.border_fee_feu
+        if destination_country is not None:
+            entering = np.array([c == destination_country for c in g.entered_country])[:, None]
+            median = np.where(entering, g.import_dwell_median_h, median)
+            p90 = np.where(entering, g.import_dwell_p90_h, p90)
+            fee = np.where(entering, g.import_border_fee_feu, fee)
+        hours[border] = median[cd[border], cls]
+        hours_p90[border] = p90[cd[border], cls]
+        cost[border] += shipment.feu_units * fee[cd[border], cls]
     return EdgeWeights(
         allowed=allowed,
         hours=hours,
