@@ -25,7 +25,7 @@ IMPORT_ROWS = [
         "import",
         "100",
         "200",
-        "false",
+        "true",
         "350",
     ],
 ]
@@ -87,3 +87,14 @@ def test_the_planner_charges_the_import_fee_only_for_cargo_bound_there(
 
     assert border_fee("BB_C") == pytest.approx(350)
     assert border_fee("CC_E") == pytest.approx(200)
+
+
+def test_the_border_leg_names_the_green_lane_of_the_row_that_applied(
+    net: corridor.Network,
+) -> None:
+    def details(destination: str) -> list[str]:
+        result = corridor.plan(net, corridor.Query("AA_A", destination))
+        return [leg.detail for r in result.routes for leg in r.legs if leg.ref == "AB_RAIL"]
+
+    assert details("BB_C") and all("green lane" in d for d in details("BB_C"))
+    assert details("CC_E") and not any("green lane" in d for d in details("CC_E"))

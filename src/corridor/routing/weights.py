@@ -56,6 +56,7 @@ class EdgeWeights:
     co2e_kg: npt.NDArray[np.float64]
     co2e_ttw_kg: npt.NDArray[np.float64]
     is_transfer: npt.NDArray[np.bool_]
+    green_lane: npt.NDArray[np.bool_] | None = None  # BORDER edges cleared through a green lane
 
 
 def shipment_of(network: Network, commodity: str, cargo: Cargo) -> Shipment:
@@ -111,16 +112,20 @@ def edge_weights(
     hours_p90 = g.hours_p90.copy()
     hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
+    lane = np.zeros(len(hours), dtype=bool)
     if len(g.crossing_directions):
         median, p90, fee = g.dwell_median_h, g.dwell_p90_h, g.border_fee_feu
+        green = g.green_lane
         if destination_country is not None:
             entering = np.array([c == destination_country for c in g.entered_country])[:, None]
             median = np.where(entering, g.import_dwell_median_h, median)
             p90 = np.where(entering, g.import_dwell_p90_h, p90)
             fee = np.where(entering, g.import_border_fee_feu, fee)
+            green = np.where(entering, g.import_green_lane, green)
         hours[border] = median[cd[border], cls]
         hours_p90[border] = p90[cd[border], cls]
         cost[border] += shipment.feu_units * fee[cd[border], cls]
+        lane[border] = green[cd[border], cls]
     return EdgeWeights(
         allowed=allowed,
         hours=hours,
@@ -129,4 +134,5 @@ def edge_weights(
         co2e_kg=g.wtw_g_per_t * (shipment.tonnes / 1000.0),
         co2e_ttw_kg=g.ttw_g_per_t * (shipment.tonnes / 1000.0),
         is_transfer=g.kind == TRANSFER,
+        green_lane=lane,
     )
