@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import corridor
+from corridor.assignment import assign
 from corridor.network.expanded import BORDER
+from corridor.routing.odset import ODPair
 from corridor.routing.query import Cargo
 from corridor.routing.weights import Exclusions, edge_weights, shipment_of
 
@@ -98,3 +100,16 @@ def test_the_border_leg_names_the_green_lane_of_the_row_that_applied(
 
     assert details("BB_C") and all("green lane" in d for d in details("BB_C"))
     assert details("CC_E") and not any("green lane" in d for d in details("CC_E"))
+
+
+def test_flow_assignment_prices_the_import_row_for_cargo_bound_there(
+    net: corridor.Network,
+) -> None:
+    plain = corridor.load_network(Path(__file__).parents[1] / "fixtures" / "tiny")
+
+    def objective(network: corridor.Network, destination: str) -> float:
+        pairs = [ODPair("AA_A", destination, teu_per_week=1.0)]
+        return assign(network, pairs, value_of_time=1.0).objective_usd
+
+    assert objective(net, "BB_C") > objective(plain, "BB_C")
+    assert objective(net, "CC_E") == pytest.approx(objective(plain, "CC_E"))
