@@ -23,6 +23,7 @@ from corridor.scenarios.model import (
     CloseLink,
     CloseNode,
     ClosePassage,
+    OpenLink,
     ScaleDwell,
     SetDwell,
 )
@@ -34,6 +35,7 @@ NAMES = (
     "alashankou-dostyk-closed",
     "poland-belarus-closed",
     "caspian-ferries-doubled",
+    "cku-railway-open",
 )
 
 
@@ -116,6 +118,9 @@ type = "change_service"
 service = "caspian_aktau_alat"
 headway_h = 24
 offset_h = 6
+[[change]]
+type = "open_link"
+link = "rail_KSH_TRG"
 """
 
 
@@ -139,6 +144,7 @@ def test_every_change_type_reads_into_its_dataclass(
         ChangeTariff,
         AddService,
         ChangeService,
+        OpenLink,
     ]
     assert set(READERS) == {
         "close_link",
@@ -154,6 +160,7 @@ def test_every_change_type_reads_into_its_dataclass(
         "change_tariff",
         "add_service",
         "change_service",
+        "open_link",
     }
     out = apply_scenario(eurasia, scenario)
     assert problems(out) == []

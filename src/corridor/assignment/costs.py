@@ -49,11 +49,14 @@ def mean_wait_hours(departures_h: FloatArray) -> float:
     return float(np.sum(gaps * gaps) / (2.0 * HOURS_PER_WEEK))
 
 
-def edge_costs(network: Network, commodity: str, value_of_time: float) -> EdgeCosts:
-    """Generalized cost per TEU of each edge the commodity may use."""
+def edge_costs(
+    network: Network, commodity: str, value_of_time: float, destination_country: str | None = None
+) -> EdgeCosts:
+    """Generalized cost per TEU of each edge the commodity may use; crossings into
+    `destination_country` take their import rows (see `edge_weights`)."""
     g = network.graph
     shipment = Shipment(commodity, "container", 0.5, network.manifest.tonnes_per_teu)
-    weights = edge_weights(network, shipment, Exclusions())
+    weights = edge_weights(network, shipment, Exclusions(), destination_country=destination_country)
     waits = np.array([mean_wait_hours(s) for s in g.schedules] + [0.0], dtype=np.float64)
     # schedule == -1 picks the trailing 0.0
     hours = weights.hours + waits[g.schedule]

@@ -170,7 +170,7 @@ def build_lp(
     g = network.graph
     n_vertices = g.n_vertices
     caps = tuple(capacity_rows(network) if capacities is None else capacities)
-    cost_cache: dict[str, EdgeCosts] = {}
+    cost_cache: dict[tuple[str, str], EdgeCosts] = {}
     blocks: list[ODBlock] = []
     c_parts: list[FloatArray] = []
     eq_rows: list[IntArray] = []
@@ -180,9 +180,10 @@ def build_lp(
     col = 0
     row = 0
     for pair in demand:
-        if pair.commodity not in cost_cache:
-            cost_cache[pair.commodity] = edge_costs(network, pair.commodity, value_of_time)
-        costs = cost_cache[pair.commodity]
+        key = (pair.commodity, network.node(pair.destination).country)
+        if key not in cost_cache:
+            cost_cache[key] = edge_costs(network, pair.commodity, value_of_time, key[1])
+        costs = cost_cache[key]
         edges = np.flatnonzero(costs.allowed).astype(np.int64)
         origin = np.array(g.vertices_of_node[network.node_index[pair.origin]], dtype=np.int64)
         dest = np.array(g.vertices_of_node[network.node_index[pair.destination]], dtype=np.int64)

@@ -84,6 +84,12 @@ class ExpandedGraph:
     dwell_p90_h: FloatArray
     border_fee_feu: FloatArray
     green_lane: BoolArray
+    # the same four for import cargo (destination in the country the crossing enters)
+    import_dwell_median_h: FloatArray
+    import_dwell_p90_h: FloatArray
+    import_border_fee_feu: FloatArray
+    import_green_lane: BoolArray
+    entered_country: tuple[str, ...]  # per crossing direction: the country it enters
     schedules: tuple[FloatArray, ...]  # sorted weekly departure hours
     schedule_services: tuple[tuple[str, ...], ...]
 
@@ -99,6 +105,51 @@ class ExpandedGraph:
 def _frozen(array: _A) -> _A:
     array.setflags(write=False)
     return array
+
+
+_Rule = tuple[float, float, float, bool]
+_BorderArrays = tuple[FloatArray, FloatArray, FloatArray, BoolArray]
+
+
+def _pick_rule(rules: Mapping[tuple[str, str], _Rule], cls: str, traffic: str) -> _Rule:
+    """The row for a class and traffic: the class's own row for this traffic, else its `any`
+    row, else the general row for this traffic, else the general `any` row, else any general."""
+    for key in ((cls, traffic), (cls, "any"), ("general", traffic), ("general", "any")):
+        if key in rules:
+            return rules[key]
+    return next(rule for (c, _t), rule in sorted(rules.items()) if c == "general")
+
+
+def _border_tables(
+    network: Network, classes: tuple[str, ...]
+) -> tuple[list[CrossingDirection], dict[tuple[int, bool], int], dict[str, _BorderArrays]]:
+    """Crossing directions and, per traffic (`transit`, `import`), their (direction, class)
+    arrays of median dwell, P90 dwell, fee and green lane."""
+    crossdirs: list[CrossingDirection] = []
+    crossdir_of: dict[tuple[int, bool], int] = {}
+    rules_by_dir: dict[int, dict[tuple[str, str], _Rule]] = {}
+    for rule in network.crossings:
+        key = (network.link_index[rule.link_id], rule.direction == "reverse")
+        if key not in crossdir_of:
+            crossdir_of[key] = len(crossdirs)
+            crossdirs.append(CrossingDirection(rule.crossing_id, rule.name, key[0], key[1]))
+            rules_by_dir[crossdir_of[key]] = {}
+        rules_by_dir[crossdir_of[key]][(rule.commodity_class, rule.traffic)] = (
+            rule.dwell_median_h,
+            rule.dwell_p90_h,
+            rule.fee_usd_per_feu,
+            rule.green_lane,
+        )
+    shape = (len(crossdirs), len(classes))
+    out: dict[str, _BorderArrays] = {}
+    for traffic in ("transit", "import"):
+        median, p90, fee = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        green = np.zeros(shape, dtype=bool)
+        for d, rules in rules_by_dir.items():
+            for c, cls in enumerate(classes):
+                median[d, c], p90[d, c], fee[d, c], green[d, c] = _pick_rule(rules, cls, traffic)
+        out[traffic] = (_frozen(median), _frozen(p90), _frozen(fee), _frozen(green))
+    return crossdirs, crossdir_of, out
 
 
 def compile_graph(network: Network) -> ExpandedGraph:
@@ -142,34 +193,11 @@ def compile_graph(network: Network) -> ExpandedGraph:
 
     classes = tuple(dict.fromkeys(["general", *(c.border_class for c in commodities)]))
     class_index = {c: i for i, c in enumerate(classes)}
-    crossdirs: list[CrossingDirection] = []
-    crossdir_of: dict[tuple[int, bool], int] = {}
-    rules_by_dir: dict[int, dict[str, tuple[float, float, float, bool]]] = {}
-    for rule in network.crossings:
-        key = (network.link_index[rule.link_id], rule.direction == "reverse")
-        if key not in crossdir_of:
-            crossdir_of[key] = len(crossdirs)
-            crossdirs.append(CrossingDirection(rule.crossing_id, rule.name, key[0], key[1]))
-            rules_by_dir[crossdir_of[key]] = {}
-        rules_by_dir[crossdir_of[key]][rule.commodity_class] = (
-            rule.dwell_median_h,
-            rule.dwell_p90_h,
-            rule.fee_usd_per_feu,
-            rule.green_lane,
-        )
-    shape = (len(crossdirs), len(classes))
-    dwell_median, dwell_p90 = np.zeros(shape), np.zeros(shape)
-    border_fee, green = np.zeros(shape), np.zeros(shape, dtype=bool)
-    for d, rules in rules_by_dir.items():
-        general = rules["general"]
-        for cls, c in class_index.items():
-            median, p90, fee, lane = rules.get(cls, general)
-            dwell_median[d, c], dwell_p90[d, c], border_fee[d, c], green[d, c] = (
-                median,
-                p90,
-                fee,
-                lane,
-            )
+    crossdirs, crossdir_of, border = _border_tables(network, classes)
+    entered = tuple(
+        network.node(links[d.link].from_node if d.reverse else links[d.link].to_node).country
+        for d in crossdirs
+    )
 
     departures: dict[tuple[int, bool], set[float]] = {}
     services_on: dict[tuple[int, bool], list[str]] = {}
@@ -388,10 +416,15 @@ def compile_graph(network: Network) -> ExpandedGraph:
             np.array([class_index[c.border_class] for c in commodities], dtype=np.int32)
         ),
         crossing_directions=tuple(crossdirs),
-        dwell_median_h=_frozen(dwell_median),
-        dwell_p90_h=_frozen(dwell_p90),
-        border_fee_feu=_frozen(border_fee),
-        green_lane=_frozen(green),
+        dwell_median_h=border["transit"][0],
+        dwell_p90_h=border["transit"][1],
+        border_fee_feu=border["transit"][2],
+        green_lane=border["transit"][3],
+        import_dwell_median_h=border["import"][0],
+        import_dwell_p90_h=border["import"][1],
+        import_border_fee_feu=border["import"][2],
+        import_green_lane=border["import"][3],
+        entered_country=entered,
         schedules=schedules,
         schedule_services=schedule_services,
     )

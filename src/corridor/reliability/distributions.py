@@ -110,7 +110,11 @@ def route_model(
     if route.commodity not in network.commodity_index:
         raise CorridorError(f"the route's commodity {route.commodity!r} is not in the network")
     weights = edge_weights(
-        network, shipment_of(network, route.commodity, Cargo()), Exclusions(), line_haul
+        network,
+        shipment_of(network, route.commodity, Cargo()),
+        Exclusions(),
+        line_haul,
+        destination_country=network.node(route.nodes[-1]).country,
     )
     edges = [
         _edge_of_leg(network, leg, i) for i, leg in enumerate(route.legs) if leg.kind != "wait"

@@ -120,7 +120,12 @@ def route_from_path(
             d = g.crossing_directions[int(g.crossdir[edge])]
             link = network.links[d.link]
             a, b = (link.to_node, link.from_node) if d.reverse else (link.from_node, link.to_node)
-            lane = ", green lane" if g.green_lane[int(g.crossdir[edge]), cls] else ""
+            green = (
+                weights.green_lane[edge]
+                if weights.green_lane is not None
+                else g.green_lane[int(g.crossdir[edge]), cls]
+            )
+            lane = ", green lane" if green else ""
             leg(
                 "border",
                 a,

@@ -53,7 +53,12 @@ def plan(network: Network, query: Query) -> PlanResult:
     criteria = [CRITERION_INDEX[c] for c in query.criteria]
     max_transfers = query.constraints.max_transfers
 
-    weights = edge_weights(network, resolved.shipment, resolved.exclude)
+    weights = edge_weights(
+        network,
+        resolved.shipment,
+        resolved.exclude,
+        destination_country=network.nodes[resolved.destination].country,
+    )
     space = prepare(graph, weights)
     paths = pareto_paths(space, sources, targets, resolved.start, criteria, max_transfers)
     if not paths:
@@ -275,7 +280,9 @@ def _explain_no_route(network: Network, query: Query, resolved: _Resolved) -> st
         relaxations.append((f"--max-transfers {c.max_transfers}", ex, None))
 
     def reachable(exclude: Exclusions, max_transfers: int | None) -> bool:
-        space = prepare(graph, edge_weights(network, resolved.shipment, exclude))
+        country = network.nodes[resolved.destination].country
+        weights = edge_weights(network, resolved.shipment, exclude, destination_country=country)
+        space = prepare(graph, weights)
         return bool(pareto_paths(space, sources, targets, resolved.start, [0], max_transfers))
 
     helpful = [label for label, exclude, cap in relaxations if reachable(exclude, cap)]

@@ -58,6 +58,7 @@ class EdgeWeights:
     co2e_kg: npt.NDArray[np.float64]
     co2e_ttw_kg: npt.NDArray[np.float64]
     is_transfer: npt.NDArray[np.bool_]
+    green_lane: npt.NDArray[np.bool_] | None = None  # BORDER edges cleared through a green lane
 
 
 def shipment_of(network: Network, commodity: str, cargo: Cargo) -> Shipment:
@@ -76,10 +77,13 @@ def edge_weights(
     shipment: Shipment,
     exclude: Exclusions,
     line_haul: Mapping[str, float] = LINE_HAUL_P90_RATIO,
+    destination_country: str | None = None,
 ) -> EdgeWeights:
     """Time, price and emissions of every edge for this shipment, and which edges it may use.
 
     Times come as medians and P90s; `line_haul` gives a move's P90 over its median, per mode.
+    With `destination_country`, a crossing into that country takes its `import` rows (dwell,
+    fee) and every other crossing its `transit` rows; without it, every crossing is transit.
     """
     g = network.graph
     ci = network.commodity_index[shipment.commodity]
@@ -113,10 +117,20 @@ def edge_weights(
     hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
     cost[move] *= _tariff_factors(network, shipment.commodity)[g.mode_bits[move]]
+    lane = np.zeros(len(hours), dtype=bool)
     if len(g.crossing_directions):
-        hours[border] = g.dwell_median_h[cd[border], cls]
-        hours_p90[border] = g.dwell_p90_h[cd[border], cls]
-        cost[border] += shipment.feu_units * g.border_fee_feu[cd[border], cls]
+        median, p90, fee = g.dwell_median_h, g.dwell_p90_h, g.border_fee_feu
+        green = g.green_lane
+        if destination_country is not None:
+            entering = np.array([c == destination_country for c in g.entered_country])[:, None]
+            median = np.where(entering, g.import_dwell_median_h, median)
+            p90 = np.where(entering, g.import_dwell_p90_h, p90)
+            fee = np.where(entering, g.import_border_fee_feu, fee)
+            green = np.where(entering, g.import_green_lane, green)
+        hours[border] = median[cd[border], cls]
+        hours_p90[border] = p90[cd[border], cls]
+        cost[border] += shipment.feu_units * fee[cd[border], cls]
+        lane[border] = green[cd[border], cls]
     co2e_kg, co2e_ttw_kg = _emissions(network, shipment, hours)
     return EdgeWeights(
         allowed=allowed,
@@ -126,6 +140,7 @@ def edge_weights(
         co2e_kg=co2e_kg,
         co2e_ttw_kg=co2e_ttw_kg,
         is_transfer=g.kind == TRANSFER,
+        green_lane=lane,
     )
 
 

@@ -17,6 +17,7 @@ from corridor.scenarios.model import (
     CloseLink,
     CloseNode,
     ClosePassage,
+    OpenLink,
     ScaleDwell,
     Scenario,
     SetDwell,
@@ -30,6 +31,8 @@ def apply_change(network: Network, change: Change) -> Network:
             return tf.close_link(network, link_id)
         case CloseNode(node_id):
             return tf.close_node(network, node_id)
+        case OpenLink(link_id):
+            return tf.open_link(network, link_id)
         case CloseCrossing(crossing_id):
             return tf.close_crossing(network, crossing_id)
         case CloseBorder(a, b):
@@ -94,7 +97,7 @@ def apply_change(network: Network, change: Change) -> Network:
 def _target(change: Change) -> tuple[str, str] | None:
     """What a change acts on, as (kind, id), for changes to things a closure can remove."""
     match change:
-        case CloseLink(link_id) | ChangeLink(link_id):
+        case CloseLink(link_id) | ChangeLink(link_id) | OpenLink(link_id):
             return ("link", link_id)
         case CloseNode(node_id):
             return ("node", node_id)

@@ -33,6 +33,7 @@ from corridor.scenarios.model import (
     CloseLink,
     CloseNode,
     ClosePassage,
+    OpenLink,
     ScaleDwell,
     Scenario,
     SetDwell,
@@ -317,6 +318,7 @@ def _change_service(t: _Table) -> list[Change]:
 
 READERS: dict[str, Callable[[_Table], list[Change]]] = {
     "close_link": lambda t: _closures(t, "link", CloseLink),
+    "open_link": lambda t: _closures(t, "link", OpenLink),
     "close_node": lambda t: _closures(t, "node", CloseNode),
     "close_crossing": lambda t: _closures(t, "crossing", CloseCrossing),
     "close_border": _close_border,

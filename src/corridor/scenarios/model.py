@@ -17,6 +17,13 @@ class CloseLink:
 
 
 @dataclass(frozen=True)
+class OpenLink:
+    """Make a link that the package ships closed (e.g. a line under construction) routable."""
+
+    link_id: str
+
+
+@dataclass(frozen=True)
 class CloseNode:
     node_id: str
 
@@ -125,6 +132,7 @@ Change = (
     | ChangeTariff
     | AddService
     | ChangeService
+    | OpenLink
 )
 
 

@@ -112,6 +112,15 @@ def close_link(net: Network, link_id: str) -> Network:
     return rebuild(net, links=[lk for lk in net.links if lk.link_id != link_id])
 
 
+def open_link(net: Network, link_id: str) -> Network:
+    """Make a link shipped with `status = closed` (a line under construction) routable."""
+    link = _check_link_id(net, link_id)
+    if link.status != "closed":
+        raise ScenarioError("link_id", f"link {link_id!r} is already open")
+    opened = replace(link, status="open")
+    return rebuild(net, links=[opened if lk.link_id == link_id else lk for lk in net.links])
+
+
 def close_links(net: Network, link_ids: Iterable[str]) -> Network:
     """Remove several links at once (one rebuild)."""
     closed = set(link_ids)
@@ -560,6 +569,7 @@ __all__ = [
     "close_node",
     "close_passage",
     "headway_departures",
+    "open_link",
     "passages",
     "rebuild",
     "scale_dwell",

@@ -1,0 +1,126 @@
+"""Plausibility of the bundled network: the shipped OD set across every corridor.
+
+For each pair of `od-plausibility.csv`: a route exists; the fastest route is no longer than
+1.6x the great circle on land and 2.2x with a sea or ferry leg; no shown route enters a country
+twice unless geography forces it (listed below, with the reason); every corridor the network
+claims is used by some pair's answer. The great circle is computed here, independently of the
+package's own geometry code.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor.network.loader import bundled_path
+
+OD_FILE = Path(bundled_path()) / "od-plausibility.csv"
+DEPART = datetime(2026, 12, 1, tzinfo=UTC)
+EARTH_RADIUS_KM = 6371.0088
+LAND_DETOUR, SEA_DETOUR = 1.6, 2.2
+
+# (origin, destination, country) where a route must leave and re-enter a country
+REENTRY_ALLOWED: dict[tuple[str, str, str], str] = {}
+
+# a corridor is used when some route of some pair passes one of its markers
+# (crossing ids, node ids or passages, as they appear in Route.corridor or Route.nodes)
+CORRIDOR_MARKERS: dict[str, tuple[str, ...]] = {}
+
+
+def _pairs() -> list[tuple[str, str, str]]:
+    with OD_FILE.open(newline="", encoding="utf-8") as handle:
+        return [(r["origin"], r["destination"], r["commodity"]) for r in csv.DictReader(handle)]
+
+
+PAIRS = _pairs()
+
+
+@cache
+def _network() -> corridor.Network:
+    return corridor.load_network()
+
+
+@cache
+def _answer(origin: str, destination: str, commodity: str) -> corridor.PlanResult:
+    query = corridor.Query(origin=origin, destination=destination, depart=DEPART, commodity=commodity)
+    return corridor.plan(_network(), query)
+
+
+def _great_circle_km(a: corridor.network.records.Node, b: corridor.network.records.Node) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def _entries(route: corridor.Route) -> Iterator[str]:
+    """The countries a route enters, in order: each change of country along its nodes."""
+    net = _network()
+    last = None
+    for node_id in route.nodes:
+        country = net.node(node_id).country
+        if country != last:
+            yield country
+            last = country
+
+
+def test_the_od_set_covers_at_least_60_pairs() -> None:
+    assert len(PAIRS) >= 60
+    assert len(set(PAIRS)) == len(PAIRS)
+
+
+@pytest.mark.parametrize(("origin", "destination", "commodity"), PAIRS)
+def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -> None:
+    assert _answer(origin, destination, commodity).routes
+
+
+@pytest.mark.parametrize(("origin", "destination", "commodity"), PAIRS)
+def test_the_fastest_route_is_no_long_detour(origin: str, destination: str, commodity: str) -> None:
+    result = _answer(origin, destination, commodity)
+    fastest = min(result.routes, key=lambda r: r.transit_hours)
+    net = _network()
+    direct = _great_circle_km(net.node(result.origin), net.node(result.destination))
+    by_water = any(leg.mode in ("sea", "ferry") for leg in fastest.legs if leg.kind == "move")
+    limit = SEA_DETOUR if by_water else LAND_DETOUR
+    assert fastest.distance_km <= limit * direct, (
+        f"{origin} -> {destination}: {fastest.distance_km:,.0f} km against "
+        f"{direct:,.0f} km great circle (limit {limit}x) via {' '.join(fastest.nodes)}"
+    )
+
+
+@pytest.mark.parametrize(("origin", "destination", "commodity"), PAIRS)
+def test_no_route_enters_a_country_twice(origin: str, destination: str, commodity: str) -> None:
+    for route in _answer(origin, destination, commodity).routes:
+        seen: set[str] = set()
+        for country in _entries(route):
+            if country in seen:
+                assert (origin, destination, country) in REENTRY_ALLOWED, (
+                    f"{origin} -> {destination} enters {country} twice: {' '.join(route.nodes)}"
+                )
+            seen.add(country)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("Almaty", "Istanbul"), ("Xi'an", "Mersin"), ("Chongqing", "Budapest")],
+)
+def test_routes_to_the_south_do_not_pass_germany(origin: str, destination: str) -> None:
+    result = _answer(origin, destination, "general")
+    fastest = min(result.routes, key=lambda r: r.transit_hours)
+    assert "DE" not in set(_entries(fastest))
+
+
+def test_every_corridor_is_used_by_some_pair() -> None:
+    marks: set[str] = set()
+    for pair in PAIRS:
+        for route in _answer(*pair).routes:
+            marks.update(route.corridor, route.nodes)
+    unused = [name for name, markers in CORRIDOR_MARKERS.items() if not marks & set(markers)]
+    assert not unused, f"corridors no pair uses: {unused}"
