@@ -31,7 +31,73 @@ REENTRY_ALLOWED: dict[tuple[str, str, str], str] = {}
 
 # a corridor is used when some route of some pair passes one of its markers
 # (crossing ids, node ids or passages, as they appear in Route.corridor or Route.nodes)
-CORRIDOR_MARKERS: dict[str, tuple[str, ...]] = {}
+CORRIDOR_MARKERS: dict[str, tuple[str, ...]] = {
+    # China-Europe exits and the Trans-Siberian
+    "Alashankou-Dostyk": ("ALASHANKOU_DOSTYK",),
+    "Khorgos-Altynkol": ("HORGOS_ALTYNKOL",),
+    "Erenhot-Zamyn-Uud": ("ERENHOT_ZAMYN_UUD",),
+    "Sukhbaatar-Naushki": ("SUKHBAATAR_NAUSHKI",),
+    "Manzhouli-Zabaikalsk": ("MANZHOULI_ZABAIKALSK",),
+    "Trans-Siberian": ("RU_IKT", "RU_KJA", "RU_NOV", "RU_OMS"),
+    # Europe's entries and the rail-sea options
+    "Brest-Malaszewicze": ("BREST_MALASZEWICZE",),
+    "Bruzgi-Kuznica": ("BRUZGI_KUZNICA",),
+    "Kaliningrad": ("RU_KLG",),
+    "Lithuania": ("LT_KLJ", "LT_VNO", "LT_KAU"),
+    "St Petersburg / Ust-Luga": ("RU_SPB", "RU_ULU"),
+    "Finland": ("BUSLOVSKAYA_VAINIKKALA",),
+    # Central and southern Europe
+    "Poland-Czechia": ("PETROVICE_ZEBRZYDOWICE",),
+    "Czechia/Slovakia-Austria-Hungary": ("BRECLAV_HOHENAU", "MARCHEGG", "STUROVO_SZOB"),
+    "Sofia-Belgrade-Budapest": ("DIMITROVGRAD_DRAGOMAN", "KELEBIA_SUBOTICA"),
+    "Italy": ("IT_MIL", "IT_TRS", "IT_GOA"),
+    "Koper": ("SI_KOP",),
+    "Piraeus": ("GR_PIR",),
+    "Antwerp": ("BE_ANR",),
+    "Prague": ("CZ_PRG",),
+    "Vienna": ("AT_VIE",),
+    # Black Sea and Mediterranean ports
+    "Istanbul/Ambarli": ("TR_AMB", "TR_IST"),
+    "Mersin": ("TR_MER",),
+    "Constanta": ("RO_CND",),
+    "Varna": ("BG_VAR",),
+    "Burgas": ("BG_BOJ",),
+    "Novorossiysk": ("RU_NVS", "RU_CPC"),
+    "Samsun": ("TR_SSX",),
+    "Trieste": ("IT_TRS",),
+    # the south and the Caspian
+    "Bolashak-Serhetyaka": ("BOLASHAK_SERHETYAKA",),
+    "Inche Burun": ("AKYAYLA_INCHE_BURUN",),
+    "Sarakhs": ("SARAKHS",),
+    "Tehran / Bandar Abbas": ("IR_THR", "IR_BND"),
+    "Iranian Caspian ports": ("IR_ANZ", "IR_AMB"),
+    "Russian Caspian ports": ("RU_AST", "RU_OLY", "RU_MKH"),
+    "Aktau/Kuryk-Alat": ("AKTAU_ALAT", "KURYK_ALAT"),
+    "Turkmenbashi-Alat": ("TURKMENBASHI_ALAT",),
+    "Baku-Tbilisi-Kars": ("AKHALKALAKI_KARS",),
+    # Kyrgyzstan and the Fergana valley
+    "Torugart": ("TORUGART_ROAD", "TORUGART_RAIL"),
+    "Irkeshtam": ("IRKESHTAM",),
+    "Bishkek": ("KG_BSK",),
+    "Osh": ("KG_OSH",),
+    "Andijan": ("UZ_AND",),
+    # Kazakhstan's other border points and cities
+    "Maikapchagai": ("MAIKAPCHAGAI",),
+    "Kolzhat": ("KOLZHAT",),
+    "Dostyk road post": ("DOSTYK_ALASHANKOU_ROAD",),
+    "Kazakhstan-Russia rail": ("ISILKUL", "SEMEY_LOKOT", "URALSK_OZINKI", "TOBOL_KARTALY"),
+    "Kostanay": ("KZ_KST",),
+    "Pavlodar": ("KZ_PVL",),
+    "Semey": ("KZ_SEM",),
+    "Uralsk": ("KZ_URL",),
+    # energy
+    "CPC pipeline": ("KZ_TEN",),
+    "Atyrau-Samara": ("RU_SAM",),
+    "Baku-Tbilisi-Ceyhan": ("TR_CEY",),
+    "Central Asia-China gas": ("TM_GKN",),
+    "Kumkol": ("KZ_KUM",),
+    "Kashagan": ("KZ_KSG",),
+}
 
 
 def _pairs() -> list[tuple[str, str, str]]:
@@ -49,7 +115,9 @@ def _network() -> corridor.Network:
 
 @cache
 def _answer(origin: str, destination: str, commodity: str) -> corridor.PlanResult:
-    query = corridor.Query(origin=origin, destination=destination, depart=DEPART, commodity=commodity)
+    query = corridor.Query(
+        origin=origin, destination=destination, depart=DEPART, commodity=commodity
+    )
     return corridor.plan(_network(), query)
 
 
