@@ -209,7 +209,8 @@ def apply(row: dict[str, str], cand: Candidate, verdict: str, offset: float) -> 
         said = f"coordinates checked against {cand.label} ({offset:.1f} km apart)"
     else:
         row["lat"], row["lon"] = f"{cand.lat:.4f}", f"{cand.lon:.4f}"
-        said = f"coordinates from {cand.label}"
+        # no ';' inside the label, so that a re-run strips this part of the note and nothing else
+        said = f"coordinates from {cand.label.replace(';', ',')}"
     row["coord_source"] = cand.source
     rest = CHECKED_NOTE.sub("", DRAFT_NOTE.sub("", row["note"]))
     row["note"] = f"{said}; {rest}".rstrip("; ")
@@ -223,6 +224,11 @@ def main() -> int:
     parser.add_argument("--confirm-km", type=float, default=5.0)
     parser.add_argument("--max-correction-km", type=float, default=60.0)
     parser.add_argument("--write", action="store_true", help="update nodes.csv")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated node ids: update only these rows (the others are reported, unchanged)",
+    )
     args = parser.parse_args()
 
     path = args.network / "nodes.csv"
@@ -232,6 +238,7 @@ def main() -> int:
     gazetteers = Gazetteers()
     fixed = published(args.published)
     counts: dict[str, int] = defaultdict(int)
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
     for row in rows:
         if row["node_id"] in fixed:
             cand = fixed[row["node_id"]]
@@ -243,7 +250,8 @@ def main() -> int:
         shown = f"{offset:7.1f} km" if offset == offset else "      - km"
         label = cand.label if cand else ""
         print(f"{row['node_id']:10} {row['kind']:16} {verdict:10} {shown}  {label}")
-        if cand is not None and verdict in ("confirmed", "corrected", "published"):
+        wanted = not only or row["node_id"] in only
+        if cand is not None and wanted and verdict in ("confirmed", "corrected", "published"):
             apply(row, cand, verdict, offset)
     sourced = sum(1 for r in rows if r.get("coord_source"))
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -93,3 +93,39 @@ def test_corrected_nodes_take_the_gazetteers_coordinates(script: ModuleType) -> 
 def test_port_names_match_without_the_word_port(script: ModuleType) -> None:
     assert script.port_key("Port of Aktau") == script.port_key("Aktau") == "aktau"
     assert script.key("Łódź") == "lodz" and script.key("Türkmenbaşy") == "turkmenbasy"
+
+
+def test_a_published_label_with_a_semicolon_is_not_repeated_on_a_re_run(script: ModuleType) -> None:
+    row = node()
+    cand = north(script, 10.0, label="Alpha station (Wikipedia); the yard lies at the village")
+    script.apply(row, cand, "published", 10.0)
+    assert row["note"].count("the yard lies at the village") == 1
+    assert row["note"].endswith("; a junction")
+    again = dict(row)
+    script.apply(again, cand, "published", 0.0)
+    assert again == row  # re-running changes nothing
+
+
+def test_only_limits_the_rows_written(
+    script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = "node_id,name,aliases,country,kind,lat,lon,coord_source,source,estimate,note\n"
+    rows = "XX_A,Alpha,,XX,city,40.0,60.0,,s,true,a\nXX_B,Beta,,XX,city,41.0,61.0,,s,true,b\n"
+    (tmp_path / "nodes.csv").write_text(header + rows, encoding="utf-8")
+    published = tmp_path / "published.csv"
+    published.write_text(
+        "node_id,lat,lon,source,note\nXX_A,40.1,60.1,pa,A page\nXX_B,41.1,61.1,pb,B page\n",
+        encoding="utf-8",
+    )
+
+    class NoGazetteer:
+        def candidates(self, row: dict[str, str]) -> list[object]:
+            return []
+
+    monkeypatch.setattr(script, "Gazetteers", NoGazetteer)
+    argv = ["x", "--network", str(tmp_path), "--published", str(published), "--write"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--only", "XX_B"])
+    assert script.main() == 0
+    text = (tmp_path / "nodes.csv").read_text(encoding="utf-8")
+    assert "XX_A,Alpha,,XX,city,40.0,60.0,,s,true,a" in text  # left as it was
+    assert "XX_B,Beta,,XX,city,41.1000,61.1000,pb,s,false,coordinates from B page; b" in text
