@@ -404,8 +404,8 @@ def write_geometry(folder: Path, built: dict[str, Built], keep: dict[str, dict[s
         if lid not in built:
             by_file[row.pop("_file")].append(row)
     for b in built.values():
-        if b.method == "straight":
-            continue
+        if b.method == "straight" or len(dedupe(b.coords)) < 2:
+            continue  # a straight line, or ends on one point: the loader draws it straight
         by_file[b.file].append(
             {
                 "link_id": b.link_id,
@@ -438,6 +438,9 @@ def existing_rows(folder: Path) -> dict[str, dict[str, str]]:
     return rows
 
 
+MIN_PATH_KM = 0.5  # a shorter path has both ends on one point: it says nothing of the distance
+
+
 def update_distances(
     folder: Path, lengths: dict[str, float], max_change: float = math.inf
 ) -> tuple[int, list[str]]:
@@ -450,7 +453,7 @@ def update_distances(
     changed, held = 0, []
     for row in rows:
         lid = row["link_id"]
-        if lid in lengths and not sourced(row):
+        if lid in lengths and not sourced(row) and lengths[lid] >= MIN_PATH_KM:
             old = float(row["distance_km"])
             if row["distance_source"] != "geometry" and abs(lengths[lid] - old) > max_change * old:
                 held.append(f"{lid} ({old:,.0f} -> {lengths[lid]:,.0f} km)")
