@@ -125,7 +125,7 @@ def test_estimated_western_distances_are_no_shorter_than_the_straight_line(
     checked = 0
     for link in eurasia.links:
         a, b = eurasia.node(link.from_node), eurasia.node(link.to_node)
-        if not {a.country, b.country} <= WEST or link.distance_source:
+        if not {a.country, b.country} <= WEST or link.distance_source not in ((), ("geometry",)):
             continue  # sourced lengths wait for the surveyed coordinates of their ends
         straight = _great_circle_km(a, b)
         assert link.distance_km >= straight * 0.999, link.link_id
