@@ -47,10 +47,13 @@ def test_a_route_answer_is_the_clis_json_plus_geojson(client: httpx.Client) -> N
     geojson = body.pop("geojson")
     assert body == json.loads(cli.stdout)
     assert geojson["type"] == "FeatureCollection"
-    assert len(geojson["features"]) == len(body["routes"])
-    for feature, route in zip(geojson["features"], body["routes"], strict=True):
+    routes = [f for f in geojson["features"] if f["properties"]["feature"] == "route"]
+    assert len(routes) == len(body["routes"])
+    for feature, route in zip(routes, body["routes"], strict=True):
         assert feature["geometry"]["type"] == "LineString"
         assert len(feature["geometry"]["coordinates"]) == len(route["nodes"])
+    legs = [f for f in geojson["features"] if f["properties"]["feature"] == "leg"]
+    assert len(legs) == sum(len(r["legs"]) for r in body["routes"])
 
 
 def test_the_same_query_twice_gives_the_same_answer(client: httpx.Client) -> None:

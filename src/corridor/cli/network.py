@@ -27,7 +27,7 @@ class NetworkFormat(StrEnum):
 @app.command()
 def places(
     query: Annotated[str, typer.Argument(help="Part of a name, an alias or a node id.")],
-    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Most places to list.")] = 10,
     network: NetworkOption = None,
 ) -> None:
     """Find nodes by name (fuzzy, case- and accent-insensitive)."""
