@@ -29,7 +29,7 @@ _NON_WORD = re.compile(r"[^0-9a-z\u0400-\u04ff\u4e00-\u9fff]+")
 ACCEPT = 86.0  # fuzzy score from which a single best match is taken
 SUGGEST = 60.0  # fuzzy score from which a node is offered as a suggestion
 WORDS = 92.0  # score of a query whose words appear, in order, in a name or alias
-GOOD_MATCH = WORDS  # `corridor places` calls a result below this "no good match"
+GOOD_MATCH = ACCEPT  # `corridor places` calls a best result below this "no good match"
 MatchKind = Literal["id", "name", "alias", "words", "fuzzy"]
 # nodes a shipper names first when a country was given instead of a place
 _HUB_KINDS = ("city", "sea_port", "dry_port", "terminal", "ferry_port")
