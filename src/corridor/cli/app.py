@@ -75,6 +75,7 @@ METAVARS = {
     "criteria": "LIST",
     "plot": "FILE",
     "out": "FILE",
+    "out_path": "FILE",
     "od": "FILE",
     "scenario": "FILE",
     "demand": "FILE",
