@@ -261,3 +261,22 @@ def test_the_page_renders_its_basemap_with_every_request_off_loopback_blocked(
     assert blocked == []
     assert any(url.endswith("/static/basemap/countries.geojson") for url in requested)
     assert any(url.endswith("/static/vendor/leaflet/leaflet.js") for url in requested)
+
+
+def test_the_api_docs_render_with_every_request_off_loopback_blocked(
+    server: LiveServer, page: Any
+) -> None:
+    blocked: list[str] = []
+
+    def only_loopback(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", only_loopback)
+    page.goto(f"{server.url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("corridor")
+    expect(page.locator(".opblock-summary-path", has_text="/api/routes").first).to_be_visible()
+    assert blocked == []
