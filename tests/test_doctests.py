@@ -18,6 +18,7 @@ PUBLIC = [
     "corridor.routing.clock",
     "corridor.reliability.summary",
     "corridor.cli.tables",
+    "corridor.assignment.result",
 ]
 
 
