@@ -19,6 +19,7 @@ PUBLIC = [
     "corridor.reliability.summary",
     "corridor.cli.tables",
     "corridor.assignment.result",
+    "corridor.batch.parquet",
 ]
 
 
