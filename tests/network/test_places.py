@@ -147,3 +147,35 @@ def test_indexed_lookups_agree_with_a_loop_over_every_node(
     assert exact == _brute_force_exact(eurasia, query)
     for node_id in _brute_force_words(eurasia, query) - exact:
         assert node_id in found and found[node_id].score >= 92
+
+
+def test_the_trigram_prefilter_of_large_networks_finds_the_best_fuzzy_match() -> None:
+    """Over 5,000 spellings the fuzzy search ranks only trigram-near candidates; its best
+    score must still be the best WRatio over every spelling (checked by brute force)."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from corridor.network.places import PlaceIndex
+    from corridor.network.records import Node, Provenance
+
+    rng = random.Random(7)
+    letters = "abcdefghiklmnoprstuvyz"
+
+    def word() -> str:
+        return "".join(rng.choice(letters) for _ in range(rng.randint(4, 9))).capitalize()
+
+    nodes = [
+        Node(f"N{i}", f"{word()} {word()}", (word(),), "KZ", "city", 0.0, 0.0,
+             Provenance(("s",), True, ""))
+        for i in range(3_000)
+    ]  # fmt: skip
+    index = PlaceIndex.build(nodes)
+    assert index.grams  # the prefilter is on at this size
+    for node in rng.sample(nodes, 25):
+        name = normalize(node.name)
+        i = rng.randrange(len(name))
+        typo = name[:i] + rng.choice(letters) + name[i + 1 :]
+        found = index.find(typo, limit=5)
+        best = max(fuzz.WRatio(typo, choice) for choice in index.choices)
+        assert found and found[0].score == pytest.approx(min(best, 100.0 if best == 100 else 99.0))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from corridor.errors import AmbiguousPlaceError, CountryAsPlaceError, UnknownPlaceError
@@ -30,9 +32,21 @@ ACCEPT = 86.0  # fuzzy score from which a single best match is taken
 SUGGEST = 60.0  # fuzzy score from which a node is offered as a suggestion
 WORDS = 92.0  # score of a query whose words appear, in order, in a name or alias
 GOOD_MATCH = ACCEPT  # `corridor places` calls a best result below this "no good match"
+PREFILTER_ABOVE = 5_000  # spellings; larger networks prefilter fuzzy candidates (see _fuzzy)
+PREFILTER_KEEP = 300
 MatchKind = Literal["id", "name", "alias", "words", "fuzzy"]
 # nodes a shipper names first when a country was given instead of a place
 _HUB_KINDS = ("city", "sea_port", "dry_port", "terminal", "ferry_port")
+
+
+def trigrams(key: str) -> list[str]:
+    """Three-letter pieces of a padded spelling, the fuzzy prefilter's index terms.
+
+    >>> trigrams("ala")
+    ['  a', ' al', 'ala', 'la ']
+    """
+    padded = f"  {key} "
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
 def normalize(text: str) -> str:
@@ -120,6 +134,7 @@ class PlaceIndex:
     owners: tuple[int, ...]  # node of each choice
     kinds: tuple[MatchKind, ...]  # name or alias, for each choice
     countries: Mapping[str, str]  # normalized country name -> ISO2
+    grams: Mapping[str, npt.NDArray[np.int32]]  # trigram -> choices holding it (large networks)
 
     @classmethod
     def build(cls, nodes: Sequence[Node]) -> PlaceIndex:
@@ -137,6 +152,11 @@ class PlaceIndex:
                 owners.append(i)
                 kinds.append(how)
         countries = {normalize(name): iso for iso, names in COUNTRY_NAMES.items() for name in names}
+        grams: dict[str, list[int]] = {}
+        if len(choices) > PREFILTER_ABOVE:
+            for c, key in enumerate(choices):
+                for gram in set(trigrams(key)):
+                    grams.setdefault(gram, []).append(c)
         return cls(
             nodes=tuple(nodes),
             ids=MappingProxyType({n.node_id.casefold(): i for i, n in enumerate(nodes)}),
@@ -146,10 +166,14 @@ class PlaceIndex:
             owners=tuple(owners),
             kinds=tuple(kinds),
             countries=MappingProxyType(countries),
+            grams=MappingProxyType({g: np.array(v, dtype=np.int32) for g, v in grams.items()}),
         )
 
-    def find(self, query: str, limit: int = 10) -> list[PlaceMatch]:
-        """Nodes matching `query`, best first; exact id, name or alias matches score 100."""
+    def find(self, query: str, limit: int = 10, *, fuzzy: bool = True) -> list[PlaceMatch]:
+        """Nodes matching `query`, best first; exact id, name or alias matches score 100.
+
+        `fuzzy=False` answers from the dictionaries alone (ids, spellings, words).
+        """
         wanted = normalize(query)
         best: dict[int, PlaceMatch] = {}
 
@@ -167,17 +191,30 @@ class PlaceIndex:
             offer(i, 100.0, wanted, how)
         for c in self._containing(wanted):
             offer(self.owners[c], WORDS, self.choices[c], "words")
-        if not best or max(m.score for m in best.values()) < 100.0 or len(best) < limit:
-            for key, score, c in process.extract(
-                wanted,
-                self.choices,
-                scorer=fuzz.WRatio,
-                limit=max(limit * 3, 20),
-                score_cutoff=SUGGEST,
-            ):
-                offer(self.owners[c], min(float(score), 99.0), key, "fuzzy")
+        if fuzzy and (not best or max(m.score for m in best.values()) < 100.0 or len(best) < limit):
+            for c, score in self._fuzzy(wanted, max(limit * 3, 20)):
+                offer(self.owners[c], min(score, 99.0), self.choices[c], "fuzzy")
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.node.node_id))
         return ranked[:limit]
+
+    def _fuzzy(self, wanted: str, limit: int) -> list[tuple[int, float]]:
+        """(choice, WRatio score) of the best fuzzy matches. Over `PREFILTER_ABOVE` spellings,
+        the trigram index first keeps the few hundred spellings sharing most trigrams with the
+        query, and WRatio ranks those (no pass over every spelling)."""
+        pool: list[int] | None = None
+        if self.grams:
+            postings = [self.grams[g] for g in set(trigrams(wanted)) if g in self.grams]
+            if not postings:
+                return []
+            shared = np.bincount(np.concatenate(postings), minlength=len(self.choices))
+            keep = min(PREFILTER_KEEP, len(shared))
+            top = np.argpartition(-shared, keep - 1)[:keep]
+            pool = [int(c) for c in top if shared[c] > 0]
+        choices = self.choices if pool is None else [self.choices[c] for c in pool]
+        found = process.extract(
+            wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST
+        )
+        return [(c if pool is None else pool[c], float(score)) for _, score, c in found]
 
     def _containing(self, wanted: str) -> list[int]:
         """Choices in which the query's words appear in order, as whole words."""
@@ -242,6 +279,10 @@ def resolve_match(network: Network, query: str) -> ResolvedPlace:
         raise CountryAsPlaceError(
             query, iso, country_name(iso), [f"{n.name} ({n.node_id})" for n in hubs]
         )
+    exact = index.find(query, limit=8, fuzzy=False)
+    if len(exact) == 1 and exact[0].score >= 100.0:  # one exact match: no fuzzy search needed
+        m = exact[0]
+        return ResolvedPlace(query, m.node.node_id, m.node.name, m.node.country, m.how, m.score)
     matches = index.find(query, limit=8)
     if not matches or matches[0].score < ACCEPT:
         raise UnknownPlaceError(query, [f"{m.node.name} ({m.node.node_id})" for m in matches[:3]])
