@@ -106,7 +106,7 @@ def test_od_pairs_refuse_unknown_places_with_a_typed_error(eurasia: corridor.Net
 
 
 def test_batch_runs_here_on_a_loaded_network(eurasia: corridor.Network) -> None:
-    table = corridor.batch(eurasia, [("Kuryk", "Alat")], ["2026-12-01"])
+    table = corridor.run_batch(eurasia, [("Kuryk", "Alat")], ["2026-12-01"])
     rows = table.to_pylist()
     assert rows and all(r["origin"] == "KZ_KUR" and r["error"] is None for r in rows)
 

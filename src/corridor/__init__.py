@@ -11,7 +11,7 @@ The public surface is small: load a network, plan, and turn the answer into tabl
     "Xi'an → Xi'an International Port [CN_XIA, alias]"
     >>> frame = result.to_frame()  # pandas: one row per route; legs_frame(): one per leg
 
-`plan(net, Query(...))` works too. `compare`, `criticality`, `assign` and `batch` take the
+`plan(net, Query(...))` works too. `compare`, `criticality`, `assign` and `run_batch` take the
 loaded network and OD pairs as place names, a list or a pandas DataFrame.
 """
 
@@ -25,7 +25,7 @@ from corridor.errors import (
     QueryError,
     UnknownPlaceError,
 )
-from corridor.facade import assign, batch, compare, criticality, od_pairs, plan
+from corridor.facade import assign, compare, criticality, od_pairs, plan, run_batch
 from corridor.network.loader import load_network
 from corridor.network.model import Network
 from corridor.network.places import find_places
@@ -49,12 +49,12 @@ __all__ = [
     "Route",
     "UnknownPlaceError",
     "assign",
-    "batch",
     "compare",
     "criticality",
     "find_places",
     "load_network",
     "od_pairs",
     "plan",
+    "run_batch",
 ]
 __version__ = "0.1.0"

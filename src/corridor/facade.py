@@ -63,8 +63,10 @@ def plan(
 
     With `samples` or `deadline` each route also gets simulated P50/P90/P95 transit hours
     (and the probability of arriving by the deadline). Other keyword arguments go to `Query`
-    (`thin=False` for the exact Pareto set). The result echoes what was understood
-    (`result.understood`) and remembers the network for `to_geodataframe()`.
+    (`thin=False` for the exact Pareto set). The keyword form refuses what the CLI refuses
+    (an unknown ISO2 code to avoid, more cargo than the containers hold); a `Query` is planned
+    as given. The result echoes what was understood (`result.understood`) and remembers the
+    network for `to_geodataframe()`.
 
     >>> import corridor
     >>> net = corridor.load_network()
@@ -75,6 +77,7 @@ def plan(
     Traceback (most recent call last):
     corridor.errors.QueryError: destination: expected a place name or node id
     """
+    strict = not isinstance(origin, Query)  # a built Query is planned as given
     if isinstance(origin, Query):
         if destination is not None:
             raise QueryError("destination", "give either a Query or origin and destination")
@@ -96,7 +99,7 @@ def plan(
             alternatives=alternatives,
             **query_options,
         )
-    result = plan_understood(network, query)
+    result = plan_understood(network, query, strict=strict)
     if samples is None and deadline is None:
         return result
     from corridor.reliability.assess import assess
@@ -245,7 +248,7 @@ def assign(network: Network, demand: Any, **options: Any) -> AssignmentResult:
     return run(network, od_pairs(network, demand), **options)
 
 
-def batch(
+def run_batch(
     network: Network,
     pairs: Any,
     departs: Iterable[Moment],

@@ -238,7 +238,7 @@ def test_the_answer_echoes_how_places_and_avoids_were_understood(client: httpx.C
     ("change", "field", "expected"),
     [
         ({"origin": "Kazakhstan"}, "origin", "is a country"),
-        ({"avoid_countries": ["XX"]}, "avoid_countries", "has no node in this network"),
+        ({"avoid_countries": ["XX"]}, "avoid_countries", "not an ISO 3166-1 country code"),
         ({"tonnes": 500, "containers": 1}, "tonnes", "does not fit"),
         ({"deadline": "2026-11-01T00:00:00Z"}, "deadline", "after the departure"),
         ({"samples": 10}, "samples", "greater than or equal to 100"),

@@ -25,6 +25,21 @@ def test_an_unknown_iso2_code_is_refused_with_the_networks_countries(
     assert listed  # nearest valid codes are offered, and they are the network's
 
 
+def test_a_real_country_without_nodes_may_be_avoided_and_is_echoed(
+    eurasia: corridor.Network,
+) -> None:
+    assert "US" not in eurasia.countries
+    u = understand(eurasia, query(constraints=corridor.Constraints(avoid_countries=["US"])))
+    assert u.avoid_countries == ("US",)
+
+
+def test_a_built_query_is_planned_as_given(eurasia: corridor.Network) -> None:
+    heavy = query(cargo=corridor.Cargo(containers=1, tonnes=30.0))
+    with pytest.raises(QueryError):
+        plan_understood(eurasia, heavy)
+    assert corridor.plan(eurasia, heavy).understood is not None  # not strict: planned
+
+
 def test_a_country_name_as_origin_is_an_error_not_an_alias_match(
     eurasia: corridor.Network,
 ) -> None:

@@ -26,7 +26,7 @@ from corridor.network.model import Network
 from corridor.reliability.assess import assess
 from corridor.reliability.summary import histogram, reliability_summary
 from corridor.routing.query import Query
-from corridor.routing.understood import plan_understood
+from corridor.routing.understood import plan_understood as plan  # checks and echoes the query
 
 # a query and the reliability it asks for: (samples or None, seed, deadline)
 CacheKey = tuple[Query, int | None, int, datetime | None]
@@ -93,7 +93,7 @@ class RoutePlanner:
 
     def _compute(self, key: CacheKey) -> bytes:
         query, samples, seed, deadline = key
-        result = plan_understood(self._network, query)
+        result = plan(self._network, query)
         truncated = len(result.routes) > self._settings.max_routes
         if truncated:
             result = dataclasses.replace(result, routes=result.routes[: self._settings.max_routes])

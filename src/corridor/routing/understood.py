@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from corridor.errors import CorridorError, QueryError
-from corridor.network.countries import country_name
+from corridor.network.countries import ISO2_CODES, country_name
 from corridor.network.model import Network
 from corridor.network.places import ResolvedPlace, resolve_match, suggest_codes
 from corridor.routing.planner import plan
@@ -85,8 +85,12 @@ class Understood:
         }
 
 
-def understand(network: Network, query: Query) -> Understood:
+def understand(network: Network, query: Query, *, strict: bool = True) -> Understood:
     """Resolve a query's places and check it against the network; raise typed errors early.
+
+    `strict` (the CLI, the API and `corridor.plan`'s keyword form) also refuses an avoided
+    country code that is neither in the network nor an assigned ISO 3166-1 code, and a payload
+    beyond what the containers hold. Place errors are raised either way.
 
     >>> import corridor
     >>> net = corridor.load_network()
@@ -99,15 +103,15 @@ def understand(network: Network, query: Query) -> Understood:
     destination = resolve_match(network, query.destination)
     countries = set(network.countries)
     for code in sorted(query.constraints.avoid_countries):
-        if code not in countries:
+        if strict and code not in countries and code not in ISO2_CODES:
             nearest = ", ".join(suggest_codes(code, countries)[:5])
             raise QueryError(
                 "constraints.avoid_countries",
-                f"{code!r} ({country_name(code)}) has no node in this network; "
-                f"its countries nearest to that code: {nearest}",
+                f"{code!r} is not an ISO 3166-1 country code; "
+                f"this network's codes nearest to it: {nearest}",
             )
     known = network.commodity_index.get(query.commodity) is not None
-    if known and network.commodity(query.commodity).unit == "container":
+    if strict and known and network.commodity(query.commodity).unit == "container":
         check_payload(network, query.cargo)
     avoid = tuple(_avoided(network, token) for token in sorted(query.constraints.avoid))
     return Understood(
@@ -155,8 +159,11 @@ def _avoided(network: Network, token: str) -> Avoided:
     return Avoided(token, "node", place.node_id, place.name, place)
 
 
-def plan_understood(network: Network, query: Query) -> PlanResult:
+def plan_understood(network: Network, query: Query, *, strict: bool = True) -> PlanResult:
     """`plan`, with what was understood checked first and attached to the result.
+
+    `strict=False` plans a `Query` as given (as `routing.planner.plan` does), only attaching
+    what its places and avoid lists resolved to.
 
     >>> import corridor
     >>> net = corridor.load_network()
@@ -164,5 +171,5 @@ def plan_understood(network: Network, query: Query) -> PlanResult:
     >>> result.understood.destination.node_id
     'DE_DUI'
     """
-    understood = understand(network, query)
+    understood = understand(network, query, strict=strict)
     return replace(plan(network, query), understood=understood, planned_on=network)
