@@ -179,7 +179,7 @@ def _print_routes(
     o, d = net.node(result.origin), net.node(result.destination)
     out.print(
         f"[bold]{o.name}[/] → [bold]{d.name}[/]  ·  {result.commodity}, {result.tonnes:,.0f} t  ·  "
-        f"departs {result.depart:%Y-%m-%d %H:%M} UTC  ·  network {result.network}",
+        f"departs {result.depart:%Y-%m-%d %H:%M} UTC",
         markup=True,
     )
     for line in understood_lines(result):

@@ -191,12 +191,12 @@ def legs_table(rank: int, route: Route, width: int) -> Table:
 
 
 def understood_lines(result: PlanResult) -> list[str]:
-    """What the query was read as: the places and how they matched, and what is avoided."""
+    """What the query was read as: the places and how they matched, the network, and what is
+    avoided."""
     u = result.understood
     if u is None:
-        return []
+        return [f"network {result.network}"]
     lines = [f"from {u.origin.describe()}  ·  to {u.destination.describe()}"]
     avoided = u.describe_avoid()
-    if avoided:
-        lines.append(avoided)
+    lines.append(f"network {result.network}" + (f"  ·  {avoided}" if avoided else ""))
     return lines
