@@ -67,6 +67,7 @@ def test_plans_xian_to_duisburg_saves_the_shipment_and_finds_it_after_a_restart(
     choose_place(page, "origin", "xian", "CN_XIA")
     choose_place(page, "destination", "Duisburg", "DE_DUI")
     page.fill("#depart", "2026-12-01T00:00")
+    page.fill("#deadline", "2026-12-20T00:00")  # the picture shows P50/P90 and on-time too
     page.click("#plan")
 
     expected = api_plan(server, XIAN_DUISBURG)["routes"]
@@ -80,6 +81,7 @@ def test_plans_xian_to_duisburg_saves_the_shipment_and_finds_it_after_a_restart(
     assert query["origin"] == ["CN_XIA"]
     assert query["destination"] == ["DE_DUI"]
     assert query["depart"][0].startswith("2026-12-01T00:00")
+    assert query["deadline"][0].startswith("2026-12-20T00:00")
 
     # the first route is chosen: highlighted on the map, its legs in the timeline
     expect(buttons.nth(0)).to_have_attribute("aria-pressed", "true")

@@ -29,16 +29,22 @@ def reliability_summary(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+TAIL = 0.99  # the histogram spans the fastest sample to this quantile; the last bin holds the rest
+
+
 def histogram(distribution: TransitDistribution, bins: int = BINS) -> dict[str, Any]:
-    """Counts of simulated transit hours in `bins` equal bins from the fastest to the slowest.
+    """Counts of simulated transit hours in `bins` equal bins from the fastest sample to the
+    99th percentile; the last bin also counts the slowest 1% (so a long tail does not flatten
+    the picture). The counts add up to the samples.
 
     >>> d = TransitDistribution(np.array([10.0, 11.0, 12.0, 20.0]), 10.0, 0)
     >>> h = histogram(d, bins=2)
-    >>> h["edges_hours"], h["counts"]
-    ([10.0, 15.0, 20.0], [3, 1])
+    >>> h["counts"], h["edges_hours"][0], sum(h["counts"])
+    ([3, 1], 10.0, 4)
     """
     hours = np.asarray(distribution.hours, dtype=float)
-    low, high = float(hours.min()), float(hours.max())
+    low, high = float(hours.min()), float(np.quantile(hours, TAIL))
+    hours = np.minimum(hours, high)
     if high - low < 1e-9:
         high = low + 1.0
     counts, edges = np.histogram(hours, bins=bins, range=(low, high))

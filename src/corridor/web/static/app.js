@@ -715,27 +715,29 @@ function renderDistribution(route, index) {
     box.textContent = "Give a deadline (or choose the P90 criterion) to simulate transit times.";
     return;
   }
-  const W = 320, H = 110, pad = 18;
+  const W = 320, H = 120, pad = 14, top = 30;
   const lo = h.edges_hours[0], hi = h.edges_hours[h.edges_hours.length - 1];
   const x = (hours) => pad + ((W - 2 * pad) * (hours - lo)) / Math.max(hi - lo, 1e-9);
-  const top = Math.max(...h.counts, 1);
+  const most = Math.max(...h.counts, 1);
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "data-testid": "histogram" });
   chart.setAttribute("aria-label", `Simulated transit days of route ${index + 1}: P50 ${ONE_DECIMAL.format(route.p50_hours / 24)}, P90 ${ONE_DECIMAL.format(route.p90_hours / 24)}`);
   h.counts.forEach((count, i) => {
     const x0 = x(h.edges_hours[i]), x1 = x(h.edges_hours[i + 1]);
-    const height = ((H - 2 * pad) * count) / top;
+    const height = ((H - top - pad) * count) / most;
     chart.append(svg("rect", { class: "bin", x: x0, y: H - pad - height, width: Math.max(x1 - x0 - 1, 0.5), height, fill: cssVar("--route-1") || "#3b6ea8" }));
   });
-  const marker = (hours, label, cls) => {
-    if (hours == null || hours < lo || hours > hi) return;
-    chart.append(svg("line", { class: cls, x1: x(hours), x2: x(hours), y1: pad - 4, y2: H - pad, stroke: cssVar("--ink") || "#222", "stroke-dasharray": cls === "deadline" ? "4 3" : "" }));
-    chart.append(svg("text", { x: x(hours), y: pad - 6, "text-anchor": "middle", "font-size": 9 }, label));
+  // each marker's label on its own row, so close markers do not overwrite each other
+  const marker = (hours, label, cls, row) => {
+    if (hours == null) return;
+    const at = x(Math.min(Math.max(hours, lo), hi));
+    chart.append(svg("line", { class: cls, x1: at, x2: at, y1: 2 + 9 * row, y2: H - pad, stroke: cssVar("--ink") || "#222", "stroke-dasharray": cls === "deadline" ? "4 3" : "" }));
+    chart.append(svg("text", { x: at + 2, y: 8 + 9 * row, "font-size": 8 }, label));
   };
-  marker(route.p50_hours, "P50", "p50");
-  marker(route.p90_hours, "P90", "p90");
-  if (state.deadline) marker((Date.parse(state.deadline) - Date.parse(route.depart)) / 3600000, "deadline", "deadline");
+  marker(route.p50_hours, `P50 ${ONE_DECIMAL.format(route.p50_hours / 24)} d`, "p50", 0);
+  marker(route.p90_hours, `P90 ${ONE_DECIMAL.format(route.p90_hours / 24)} d`, "p90", 1);
+  if (state.deadline) marker((Date.parse(state.deadline) - Date.parse(route.depart)) / 3600000, "deadline", "deadline", 2);
   chart.append(svg("text", { x: pad, y: H - 4, "font-size": 9 }, `${ONE_DECIMAL.format(lo / 24)} d`));
-  chart.append(svg("text", { x: W - pad, y: H - 4, "font-size": 9, "text-anchor": "end" }, `${ONE_DECIMAL.format(hi / 24)} d`));
+  chart.append(svg("text", { x: W - pad, y: H - 4, "font-size": 9, "text-anchor": "end" }, `${ONE_DECIMAL.format(hi / 24)} d and more`));
   box.replaceChildren(chart);
 }
 
