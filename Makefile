@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run` needs only the server and plots: its own venv, so serving never installs dev tools
+RUN_VENV := .venv-run
+RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean docs-images readme-figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +19,23 @@ install: $(STAMP)
 
 PORT ?= 8000
 
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_VENV)/bin/pip install --quiet --upgrade pip
+	$(RUN_VENV)/bin/pip install --quiet -e '.[server,plot]'
+	touch $(RUN_STAMP)
+
 # the API and the web planner on the bundled network, saved work in SQLite in the user's data folder
-run: $(STAMP)
-	$(BIN)/corridor serve --host 127.0.0.1 --port $(PORT)
+run: $(RUN_STAMP)
+	$(RUN_VENV)/bin/corridor serve --host 127.0.0.1 --port $(PORT)
+
+# refresh the README's pictures (the browser tests write them to build/ otherwise)
+docs-images: $(STAMP)
+	CORRIDOR_DOCS_IMAGES=1 $(BIN)/pytest -q tests/web -k saves_the_shipment
+
+# the README's network figures, regenerated into build/readme-figures.md to paste
+readme-figures: $(STAMP)
+	$(BIN)/python scripts/readme_figures.py build/readme-figures.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -32,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(RUN_VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

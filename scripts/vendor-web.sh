@@ -6,6 +6,7 @@
 #
 # It writes, under src/corridor/web/static/:
 #   vendor/leaflet/   Leaflet's dist files (leaflet.js, .map, leaflet.css, images/) and LICENSE
+#   vendor/swagger-ui/ swagger-ui-dist's bundle, CSS, favicon, LICENSE and NOTICE (for /docs)
 #   basemap/          countries.geojson: Natural Earth 1:50m admin-0 countries (world-atlas
 #                     TopoJSON -> GeoJSON with topojson-client's topo2geo), clipped to the
 #                     corridor's region and rounded to 0.01 degree, plus the licences.
@@ -13,6 +14,7 @@
 set -euo pipefail
 
 LEAFLET_VERSION=1.9.4
+SWAGGER_UI_VERSION=5.35.0
 WORLD_ATLAS_VERSION=2.0.2
 TOPOJSON_CLIENT_VERSION=3.1.0
 # The region kept from the world map: lon_min lat_min lon_max lat_max (degrees); it reaches
@@ -28,7 +30,7 @@ cd "$work"
 npm init -y >/dev/null
 npm install --silent --no-audit --no-fund --ignore-scripts \
     "leaflet@$LEAFLET_VERSION" "world-atlas@$WORLD_ATLAS_VERSION" \
-    "topojson-client@$TOPOJSON_CLIENT_VERSION"
+    "topojson-client@$TOPOJSON_CLIENT_VERSION" "swagger-ui-dist@$SWAGGER_UI_VERSION"
 
 # --- Leaflet -------------------------------------------------------------------------------
 leaflet="$static/vendor/leaflet"
@@ -38,6 +40,15 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map
     node_modules/leaflet/dist/leaflet.css "$leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$leaflet/images/"
 cp node_modules/leaflet/LICENSE "$leaflet/LICENSE"
+
+# --- Swagger UI, served at /docs without a CDN ----------------------------------------------
+swagger="$static/vendor/swagger-ui"
+rm -rf "$swagger"
+mkdir -p "$swagger"
+for f in swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css favicon-32x32.png \
+    LICENSE NOTICE; do
+    cp "node_modules/swagger-ui-dist/$f" "$swagger/"
+done
 
 # --- basemap: Natural Earth countries -------------------------------------------------------
 basemap="$static/basemap"
@@ -122,5 +133,5 @@ JS
 node clip.js countries-world.geojson "$basemap/countries.geojson" $BBOX
 cp node_modules/world-atlas/LICENSE "$basemap/LICENSE-world-atlas"
 
-echo "vendored leaflet@$LEAFLET_VERSION and world-atlas@$WORLD_ATLAS_VERSION countries-50m into $static"
+echo "vendored leaflet@$LEAFLET_VERSION, swagger-ui-dist@$SWAGGER_UI_VERSION and world-atlas@$WORLD_ATLAS_VERSION countries-50m into $static"
 ls -l "$leaflet" "$basemap"

@@ -50,6 +50,25 @@ class UnknownPlaceError(CorridorError):
         super().__init__(f"no place matches {query!r}{hint}")
 
 
+class CountryAsPlaceError(UnknownPlaceError):
+    """A country's name was given where a place (a node) is expected."""
+
+    def __init__(self, query: str, iso2: str, country: str, suggestions: Sequence[str]) -> None:
+        self.iso2 = iso2
+        self.country = country
+        CorridorError.__init__(
+            self,
+            f"{query!r} is a country ({country}, {iso2}), not a place; "
+            + (
+                f"name a node in {iso2}, e.g. {', '.join(suggestions)}"
+                if suggestions
+                else f"this network has no node in {iso2}"
+            ),
+        )
+        self.query = query
+        self.suggestions = tuple(suggestions)
+
+
 class AmbiguousPlaceError(CorridorError):
     """Several nodes match a place query equally well."""
 
@@ -93,3 +112,14 @@ class ScenarioError(CorridorError):
 
 class StoreError(CorridorError):
     """The database of saved work cannot be opened, migrated or written (bad URL, server down)."""
+
+
+class OptionalDependencyError(CorridorError, ImportError):
+    """A feature needs a package from an optional extra that is not installed."""
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {package}; install it with `pip install 'corridor[{extra}]'`"
+        )

@@ -47,11 +47,14 @@ def test_a_route_answer_is_the_clis_json_plus_geojson(client: httpx.Client) -> N
     geojson = body.pop("geojson")
     assert body == json.loads(cli.stdout)
     assert geojson["type"] == "FeatureCollection"
-    assert len(geojson["features"]) == len(body["routes"])
-    for feature, route in zip(geojson["features"], body["routes"], strict=True):
+    routes = [f for f in geojson["features"] if f["properties"]["feature"] == "route"]
+    assert len(routes) == len(body["routes"])
+    for feature, route in zip(routes, body["routes"], strict=True):
         assert feature["geometry"]["type"] == "LineString"
         # drawn along the links' polylines: at least one point per node, often many more
         assert len(feature["geometry"]["coordinates"]) >= len(route["nodes"])
+    legs = [f for f in geojson["features"] if f["properties"]["feature"] == "leg"]
+    assert len(legs) == sum(len(r["legs"]) for r in body["routes"])
 
 
 def test_the_same_query_twice_gives_the_same_answer(client: httpx.Client) -> None:
@@ -177,3 +180,74 @@ def test_the_openapi_schema_documents_every_endpoint_and_problems(client: httpx.
     } <= set(schema["paths"])
     unprocessable = schema["paths"]["/api/routes"]["post"]["responses"]["422"]
     assert set(unprocessable["content"]) == {"application/problem+json"}
+
+
+# --- reliability and what was understood (issue 9 items 3 and 4) ---------------------------
+
+
+def test_a_deadline_adds_percentiles_on_time_and_a_distribution(client: httpx.Client) -> None:
+    body = {**ALMATY_DUISBURG, "deadline": "2026-12-20T00:00:00Z", "samples": 500, "seed": 3}
+    response = client.post("/api/routes", json=body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["reliability"]["samples"] == 500 and answer["reliability"]["seed"] == 3
+    assert answer["reliability"]["deadline"] == "2026-12-20T00:00:00Z"
+    assert answer["depart"] == "2026-12-01T00:00:00Z"
+    deadline_h = 19 * 24.0  # hours from the departure to the deadline
+    for route in answer["routes"]:
+        assert route["p50_hours"] <= route["p90_hours"] <= route["p95_hours"]
+        histogram = route["distribution"]
+        assert sum(histogram["counts"]) == 500
+        edges = histogram["edges_hours"]
+        assert len(edges) == len(histogram["counts"]) + 1 and edges == sorted(edges)
+        # the on-time share agrees with the histogram: bins wholly before the deadline are on
+        # time (but the last, which also holds the slowest 1%), bins wholly after it are late
+        inner = zip(histogram["counts"][:-1], edges[1:-1], strict=True)
+        early = sum(c for c, hi in inner if hi <= deadline_h)
+        late = sum(c for c, lo in zip(histogram["counts"], edges, strict=False) if lo > deadline_h)
+        assert early / 500 - 1e-9 <= route["on_time_probability"] <= 1 - late / 500 + 1e-9
+
+
+def test_the_seed_reaches_the_simulation(client: httpx.Client) -> None:
+    body = {**ALMATY_DUISBURG, "samples": 300, "alternatives": 0}
+    a = client.post("/api/routes", json={**body, "seed": 1}).json()
+    b = client.post("/api/routes", json={**body, "seed": 2}).json()
+    assert (a["reliability"]["seed"], b["reliability"]["seed"]) == (1, 2)
+    assert [r["distribution"] for r in a["routes"]] != [r["distribution"] for r in b["routes"]]
+
+
+def test_the_p90_criterion_fills_p50_and_p90(client: httpx.Client) -> None:
+    body = {**ALMATY_DUISBURG, "criteria": ["p90", "cost"], "alternatives": 0}
+    response = client.post("/api/routes", json=body)
+    assert response.status_code == 200, response.text
+    routes = response.json()["routes"]
+    assert routes and all(r["p50_hours"] and r["p90_hours"] for r in routes)
+
+
+def test_the_answer_echoes_how_places_and_avoids_were_understood(client: httpx.Client) -> None:
+    body = {**ALMATY_DUISBURG, "origin": "alma-ata", "avoid": ["Brst"], "avoid_countries": ["ru"]}
+    understood = client.post("/api/routes", json=body).json()["understood"]
+    assert understood["origin"]["node_id"] == "KZ_ALA"
+    assert understood["origin"]["matched_by"] in {"alias", "fuzzy"}
+    assert understood["destination"]["matched_by"] == "name"
+    assert [a["id"] for a in understood["avoid"]] == ["BY_BRS"]
+    assert understood["avoid_countries"] == ["RU"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "expected"),
+    [
+        ({"origin": "Kazakhstan"}, "origin", "is a country"),
+        ({"avoid_countries": ["XX"]}, "avoid_countries", "not an ISO 3166-1 country code"),
+        ({"tonnes": 500, "containers": 1}, "tonnes", "does not fit"),
+        ({"deadline": "2026-11-01T00:00:00Z"}, "deadline", "after the departure"),
+        ({"samples": 10}, "samples", "greater than or equal to 100"),
+    ],
+)
+def test_what_cannot_be_understood_is_a_422_with_choices(
+    client: httpx.Client, change: dict[str, object], field: str, expected: str
+) -> None:
+    response = client.post("/api/routes", json={**ALMATY_DUISBURG, **change})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["field"] == field and expected in problem["detail"], problem

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,25 @@ def test_a_bad_output_path_is_a_query_error_on_out(tmp_path: Path, name: str) ->
     with pytest.raises(QueryError) as caught:
         write_parquet(pa.table({"x": [1]}), tmp_path / name)
     assert caught.value.field == "out"
+
+
+def test_batch_parquet_is_geoparquet_with_lists_percentiles_and_ttw(
+    tmp_path: Path, eurasia: Any
+) -> None:
+    import geopandas
+
+    from corridor.batch.queries import BatchJob, run_batch
+    from corridor.routing.odset import ODPair
+
+    job = BatchJob((ODPair("KZ_ALA", "DE_DUI"),), (datetime(2026, 12, 1, tzinfo=UTC),))
+    table = run_batch(job, progress=False)
+    target = write_parquet(table, tmp_path / "b.parquet")
+    frame = geopandas.read_parquet(target)
+    assert len(frame) == table.num_rows > 0
+    o, d = eurasia.node("KZ_ALA"), eurasia.node("DE_DUI")
+    for _, row in frame.iterrows():
+        assert row["p50_hours"] <= row["p90_hours"] <= row["p95_hours"]
+        assert 0 < row["co2e_ttw_kg"] <= row["co2e_kg"]  # tank-to-wheel is part of well-to-wheel
+        assert row["nodes"][0] == "KZ_ALA" and row["countries"][-1] == "DE"
+        line = row["geometry"]
+        assert line.coords[0] == (o.lon, o.lat) and line.coords[-1] == (d.lon, d.lat)

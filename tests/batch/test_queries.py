@@ -68,7 +68,7 @@ def test_rows_equal_planning_each_query_directly(
                         route.transit_hours,
                         route.cost_usd,
                         route.co2e_kg,
-                        "-".join(route.countries),
+                        list(route.countries),
                     )
                 )
     got = [

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run `corridor ARGS...` in a fresh interpreter; output captured as text, never raises."""
+def run(
+    *args: str, timeout: float = 120, columns: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `corridor ARGS...` in a fresh interpreter; output captured as text, never raises.
+
+    `columns` sets the terminal width the CLI sees (COLUMNS); by default the caller's.
+    """
+    env = dict(os.environ)
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
     return subprocess.run(
         [sys.executable, "-m", "corridor.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env=env,
     )
 
 

@@ -85,7 +85,17 @@ def test_route_geojson_is_a_feature_collection_of_lines() -> None:
     for feature in data["features"]:
         assert feature["geometry"]["type"] == "LineString"
         assert len(feature["geometry"]["coordinates"]) >= 2
-        assert "legs" in feature["properties"]
+        # flat properties: no nested objects or lists, so a GeoPackage keeps every column
+        assert all(not isinstance(v, dict | list) for v in feature["properties"].values())
+    routes = [f for f in data["features"] if f["properties"]["feature"] == "route"]
+    legs = [f for f in data["features"] if f["properties"]["feature"] == "leg"]
+    assert routes and data["features"][: len(routes)] == routes  # routes first, in rank order
+    assert [f["properties"]["rank"] for f in routes] == list(range(1, len(routes) + 1))
+    for route in routes:
+        own = [f for f in legs if f["properties"]["rank"] == route["properties"]["rank"]]
+        assert own and own[0]["properties"]["from"] == route["properties"]["nodes"].split(";")[0]
+        total = sum(f["properties"]["cost_usd"] for f in own)
+        assert abs(total - route["properties"]["cost_usd"]) < 0.01 * len(own) + 0.01
 
 
 def test_route_with_legs_shows_waits_and_borders() -> None:
@@ -100,6 +110,7 @@ def test_route_with_legs_shows_waits_and_borders() -> None:
         "--avoid-mode",
         "road",
         "--legs",
+        columns=160,
     )
     assert proc.returncode == 0, proc.stderr
     for word in ("wait", "border", "transfer", "gauge change", "FERRY_DE"):
@@ -118,7 +129,7 @@ def test_route_with_legs_shows_waits_and_borders() -> None:
         (("route", "Xian", "Duisburg", "--criteria", "speed"), "criteria"),
         (("route", "Xian", "Duisburg", "--commodity", "coal"), "commodity"),
         (("route", "Xian", "Duisburg", "--bogus"), "--bogus"),
-        (("route", "Xian"), "destination"),
+        (("route", "Xian"), "DESTINATION"),
         (("route", "Xian", "Duisburg", "--network", "/nonexistent"), "not a network folder"),
     ],
 )

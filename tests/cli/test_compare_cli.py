@@ -13,7 +13,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return cli_run.run("compare", *args, timeout=300)
+    # a wide terminal: these tests read whole cells (the CLI follows COLUMNS)
+    return cli_run.run("compare", *args, timeout=300, columns=200)
 
 
 def od_file(tmp_path: Path, rows: str) -> Path:

@@ -36,7 +36,7 @@ def test_the_same_seed_gives_the_same_figures() -> None:
 
 
 def test_the_table_shows_p50_p90_and_on_time_columns() -> None:
-    proc = run(*ROUTE, "--deadline", "2026-12-20T12:00Z", "--samples", "1000")
+    proc = run(*ROUTE, "--deadline", "2026-12-20T12:00Z", "--samples", "1000", columns=120)
     assert proc.returncode == 0, proc.stderr
     for text in ("P50 d", "P90 d", "on time", "1,000 Monte Carlo samples", "2026-12-20 12:00"):
         assert text in proc.stdout

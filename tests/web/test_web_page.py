@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,13 @@ from playwright.sync_api import expect
 from web_server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "images" / "web-planner.png"
+# `make test` writes the screenshot under build/ (no tracked file changes); `make docs-images`
+# sets CORRIDOR_DOCS_IMAGES=1 to refresh the README's picture in docs/images/
+SCREENSHOT = (
+    ROOT / "docs" / "images" / "web-planner.png"
+    if os.environ.get("CORRIDOR_DOCS_IMAGES")
+    else ROOT / "build" / "screenshots" / "web-planner.png"
+)
 BASEMAP = ROOT / "src" / "corridor" / "web" / "static" / "basemap" / "countries.geojson"
 XIAN_DUISBURG = {"origin": "CN_XIA", "destination": "DE_DUI", "depart": "2026-12-01T00:00:00Z"}
 
@@ -59,6 +67,7 @@ def test_plans_xian_to_duisburg_saves_the_shipment_and_finds_it_after_a_restart(
     choose_place(page, "origin", "xian", "CN_XIA")
     choose_place(page, "destination", "Duisburg", "DE_DUI")
     page.fill("#depart", "2026-12-01T00:00")
+    page.fill("#deadline", "2026-12-20T00:00")  # the picture shows P50/P90 and on-time too
     page.click("#plan")
 
     expected = api_plan(server, XIAN_DUISBURG)["routes"]
@@ -72,6 +81,7 @@ def test_plans_xian_to_duisburg_saves_the_shipment_and_finds_it_after_a_restart(
     assert query["origin"] == ["CN_XIA"]
     assert query["destination"] == ["DE_DUI"]
     assert query["depart"][0].startswith("2026-12-01T00:00")
+    assert query["deadline"][0].startswith("2026-12-20T00:00")
 
     # the first route is chosen: highlighted on the map, its legs in the timeline
     expect(buttons.nth(0)).to_have_attribute("aria-pressed", "true")
@@ -165,6 +175,47 @@ def test_a_shared_url_fills_the_form_and_replans_its_query(server: LiveServer, p
         assert "road" not in via
 
 
+def test_a_deadline_shows_p50_p90_on_time_the_distribution_crossings_and_leg_costs(
+    server: LiveServer, page: Any
+) -> None:
+    shared = "origin=KZ_ALA&destination=DE_DUI&depart=2026-12-01T00:00Z&deadline=2026-12-20T00:00Z"
+    open_page(page, f"{server.url}/?{shared}")
+    expect(page.locator("#deadline")).to_have_value("2026-12-20T00:00")
+    body = {"origin": "KZ_ALA", "destination": "DE_DUI", "depart": "2026-12-01T00:00:00Z"}
+    expected = api_plan(server, {**body, "deadline": "2026-12-20T00:00:00Z"})
+    routes = expected["routes"]
+    expect(page.locator("#route-list button")).to_have_count(len(routes))
+    shown = page.locator("[data-testid='route-reliability']").all_inner_texts()
+    assert len(shown) == len(routes)
+    for text, route in zip(shown, routes, strict=True):
+        found = re.fullmatch(r"P50 ([\d.]+) d · P90 ([\d.]+) d · on time (\d+)%", text.strip())
+        assert found, text
+        p50, p90, on_time = (float(x) for x in found.groups())
+        assert p50 == pytest.approx(route["p50_hours"] / 24, abs=0.051)
+        assert p90 == pytest.approx(route["p90_hours"] / 24, abs=0.051)
+        assert on_time == pytest.approx(100 * route["on_time_probability"], abs=0.51)
+    # the chosen (first) route's distribution: one bar per histogram bin of the API's answer
+    bins = routes[0]["distribution"]["counts"]
+    expect(page.locator("[data-testid='histogram'] rect.bin")).to_have_count(len(bins))
+    expect(page.locator("[data-testid='histogram'] line.deadline")).to_have_count(1)
+    # crossings: the border legs' crossing names, in order of passage
+    borders = [leg["detail"] for leg in routes[0]["legs"] if leg["kind"] == "border"]
+    crossings = page.locator("#crossings").inner_text()
+    for detail in borders:
+        assert detail.removeprefix("border ").rsplit(" (", 1)[0] in crossings
+    # the per-leg breakdown adds up to the route's totals
+    costs = [
+        float(row.locator("td").nth(3).inner_text().replace(",", ""))
+        for row in page.locator("[data-testid='breakdown-leg']").all()
+    ]
+    paid = [leg["cost_usd"] for leg in routes[0]["legs"] if leg["cost_usd"] or leg["co2e_kg"]]
+    assert costs == pytest.approx(paid, abs=0.51)
+    total = page.locator("[data-testid='breakdown-cost']").inner_text().replace(",", "")
+    assert float(total) == pytest.approx(routes[0]["cost_usd"], abs=0.51)
+    understood = page.locator("#understood").inner_text()
+    assert "Almaty (KZ_ALA)" in understood and "Duisburg (DE_DUI)" in understood
+
+
 def test_an_unknown_place_is_reported_and_its_field_marked(
     server: LiveServer, page: Any, page_errors: list[str]
 ) -> None:
@@ -212,3 +263,22 @@ def test_the_page_renders_its_basemap_with_every_request_off_loopback_blocked(
     assert blocked == []
     assert any(url.endswith("/static/basemap/countries.geojson") for url in requested)
     assert any(url.endswith("/static/vendor/leaflet/leaflet.js") for url in requested)
+
+
+def test_the_api_docs_render_with_every_request_off_loopback_blocked(
+    server: LiveServer, page: Any
+) -> None:
+    blocked: list[str] = []
+
+    def only_loopback(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", only_loopback)
+    page.goto(f"{server.url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("corridor")
+    expect(page.locator(".opblock-summary-path", has_text="/api/routes").first).to_be_visible()
+    assert blocked == []

@@ -19,7 +19,17 @@ from corridor.api.context import ApiContext
 from corridor.api.guards import BodyLimit, HostGuard, TokenGuard
 from corridor.api.jobs import JobRunner
 from corridor.api.planning import RoutePlanner
-from corridor.api.routers import health, jobs, network, places, routes, scenarios, shipments, web
+from corridor.api.routers import (
+    docs,
+    health,
+    jobs,
+    network,
+    places,
+    routes,
+    scenarios,
+    shipments,
+    web,
+)
 from corridor.api.settings import Settings
 from corridor.errors import CorridorError, StoreError
 from corridor.network.geojson import network_geojson
@@ -64,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI from vendored assets: routers/docs.py (works offline)
+        redoc_url=None,
     )
     app.state.context = context
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
@@ -72,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StoreError, problems.store_handler)
     app.add_exception_handler(CorridorError, problems.corridor_handler)
     app.add_exception_handler(Exception, problems.unexpected_handler)
-    for module in (health, places, network, routes, shipments, scenarios, jobs, web):
+    for module in (health, places, network, routes, shipments, scenarios, jobs, web, docs):
         app.include_router(module.router)
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")

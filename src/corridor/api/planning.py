@@ -15,6 +15,7 @@ import json
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 
 from corridor.api.problems import ApiProblem, from_corridor_error
 from corridor.api.schemas import RouteRequest
@@ -22,8 +23,13 @@ from corridor.api.settings import Settings
 from corridor.errors import CorridorError
 from corridor.network.geojson import routes_geojson
 from corridor.network.model import Network
-from corridor.routing.planner import plan
+from corridor.reliability.assess import assess
+from corridor.reliability.summary import histogram, reliability_summary
 from corridor.routing.query import Query
+from corridor.routing.understood import plan_understood as plan  # checks and echoes the query
+
+# a query and the reliability it asks for: (samples or None, seed, deadline)
+CacheKey = tuple[Query, int | None, int, datetime | None]
 
 
 class RoutePlanner:
@@ -35,7 +41,7 @@ class RoutePlanner:
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pending = 0
-        self._cache: OrderedDict[Query, bytes] = OrderedDict()
+        self._cache: OrderedDict[CacheKey, bytes] = OrderedDict()
 
     async def plan_json(self, request: RouteRequest, *, prefix: str = "") -> bytes:
         """The response body for `request`; raises ApiProblem for every user-caused failure."""
@@ -46,10 +52,11 @@ class RoutePlanner:
             raise from_corridor_error(exc, prefix=prefix, places=places) from None
         # "now" is fixed to the minute here, so the cache key and the answer agree
         query = dataclasses.replace(query, depart=query.departure())
+        key: CacheKey = (query, request.reliability_samples(), request.seed, request.deadline)
         with self._lock:
-            cached = self._cache.get(query)
+            cached = self._cache.get(key)
             if cached is not None:
-                self._cache.move_to_end(query)
+                self._cache.move_to_end(key)
                 return cached
             if self._pending >= self._settings.max_pending_queries:
                 raise ApiProblem(
@@ -64,7 +71,7 @@ class RoutePlanner:
                 self._executor = ThreadPoolExecutor(
                     self._settings.plan_threads, thread_name_prefix="corridor-plan"
                 )
-            future: Future[bytes] = self._executor.submit(self._compute, query)
+            future: Future[bytes] = self._executor.submit(self._compute, key)
         future.add_done_callback(self._release)
         budget = self._settings.query_timeout_s
         try:
@@ -84,18 +91,29 @@ class RoutePlanner:
         with self._lock:
             self._pending -= 1
 
-    def _compute(self, query: Query) -> bytes:
+    def _compute(self, key: CacheKey) -> bytes:
+        query, samples, seed, deadline = key
         result = plan(self._network, query)
         truncated = len(result.routes) > self._settings.max_routes
         if truncated:
             result = dataclasses.replace(result, routes=result.routes[: self._settings.max_routes])
+        assessment = None
+        if samples is not None:
+            assessment = assess(
+                self._network, result, samples=samples, seed=seed, deadline=deadline
+            )
+            result = assessment.result
         body = result.to_dict()
+        if assessment is not None:
+            body["reliability"] = reliability_summary(assessment)
+            for route, distribution in zip(body["routes"], assessment.distributions, strict=True):
+                route["distribution"] = histogram(distribution)
         body["geojson"] = routes_geojson(self._network, result)
         if truncated:
             body["truncated"] = True
         content = json.dumps(body, ensure_ascii=False).encode()
         with self._lock:
-            self._cache[query] = content
+            self._cache[key] = content
             while len(self._cache) > self._settings.result_cache_size:
                 self._cache.popitem(last=False)
         return content

@@ -21,6 +21,10 @@ def _printable(text: str) -> str:
     return text
 
 
+DEFAULT_SAMPLES = 2_000  # when a deadline or the p90 criterion asks without `samples`
+MAX_SAMPLES = 20_000
+
+
 def valid_departure(moment: datetime | None) -> datetime | None:
     """A departure as aware UTC, refused outside 1970-2200 (the calendar arithmetic's range)."""
     if moment is None:
@@ -86,6 +90,27 @@ class RouteRequest(BaseModel):
     )
     alternatives: int = Field(3, ge=0, le=20, description="Best routes of other corridors.")
     all_routes: bool = Field(False, description="Keep near-ties (the exact Pareto set).")
+    deadline: Annotated[datetime | None, AfterValidator(valid_departure)] = Field(
+        None,
+        description="Due date, UTC: each route gets its probability of arriving by then "
+        "(simulated; implies samples).",
+    )
+    samples: int | None = Field(
+        None,
+        ge=100,
+        le=MAX_SAMPLES,
+        description="Monte Carlo samples per route: adds P50/P90/P95 transit hours and the "
+        f"distribution (default {DEFAULT_SAMPLES:,} when a deadline or the p90 criterion asks).",
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo.")
+
+    def reliability_samples(self) -> int | None:
+        """Samples to simulate, or None when the request asks for no reliability figures."""
+        if self.samples is not None:
+            return self.samples
+        if self.deadline is not None or "p90" in (c.strip().lower() for c in self.criteria):
+            return DEFAULT_SAMPLES
+        return None
 
     def to_query(self) -> Query:
         """The planner's Query; raises QueryError naming `cargo.*`/`constraints.*` fields."""
@@ -108,7 +133,7 @@ class RouteRequest(BaseModel):
 
     def places(self) -> dict[str, str]:
         """Each place text of the request and the field it came from (for error messages)."""
-        named = {a: "avoid" for a in self.avoid}
+        named = {a: "avoid" for a in self.avoid}  # places the planner resolves, by field
         named[self.destination] = "destination"
         named[self.origin] = "origin"
         return named
@@ -134,6 +159,13 @@ class LegOut(BaseModel):
     ref: str
 
 
+class Histogram(BaseModel):
+    """Counts of simulated transit hours between consecutive edges."""
+
+    edges_hours: list[float]
+    counts: list[int]
+
+
 class RouteOut(BaseModel):
     """A route with totals and legs; `pareto` is false for a corridor alternative."""
 
@@ -151,7 +183,53 @@ class RouteOut(BaseModel):
     countries: list[str]
     modes: list[str]
     nodes: list[str]
+    p50_hours: float | None = Field(None, description="Simulated median transit hours.")
+    p90_hours: float | None = Field(None, description="Simulated 90th percentile, hours.")
+    p95_hours: float | None = Field(None, description="Simulated 95th percentile, hours.")
+    on_time_probability: float | None = Field(
+        None, description="Share of simulations arriving by the deadline."
+    )
+    distribution: Histogram | None = Field(
+        None, description="Simulated transit hours as a histogram (with samples)."
+    )
     legs: list[LegOut]
+
+
+class ResolvedPlaceOut(BaseModel):
+    """A place text of the request and the node it was read as."""
+
+    query: str
+    node_id: str
+    name: str
+    country: str
+    matched_by: Literal["id", "name", "alias", "words", "fuzzy"]
+    score: float
+
+
+class AvoidedOut(BaseModel):
+    query: str
+    kind: Literal["node", "crossing"]
+    id: str
+    name: str
+    matched_by: str | None = None
+    score: float | None = None
+
+
+class UnderstoodOut(BaseModel):
+    """What the request was understood as: resolved places and avoid lists."""
+
+    origin: ResolvedPlaceOut
+    destination: ResolvedPlaceOut
+    avoid: list[AvoidedOut]
+    avoid_countries: list[str]
+    avoid_modes: list[str]
+
+
+class ReliabilityOut(BaseModel):
+    method: str
+    samples: int
+    seed: int
+    deadline: datetime | None
 
 
 class FeatureCollection(BaseModel):
@@ -172,7 +250,11 @@ class PlanOut(BaseModel):
     depart: datetime
     tonnes: float
     network: str
+    understood: UnderstoodOut
     routes: list[RouteOut]
+    reliability: ReliabilityOut | None = Field(
+        None, description="How P50/P90/P95 and on-time figures were simulated, when asked."
+    )
     geojson: FeatureCollection
     truncated: bool | None = Field(
         None, description="True when the routes were cut to the server's limit."

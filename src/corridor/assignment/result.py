@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,8 +59,15 @@ class PathFlow:
     usd_per_teu: float
     generalized_usd_per_teu: float
 
+    @property
+    def name(self) -> str:
+        """The route by its modes and crossings, e.g. `rail via Alashankou–Dostyk › Brest–…`."""
+        modes = "+".join(dict.fromkeys(self.modes)) or "-"
+        return f"{modes} via {' › '.join(self.via)}" if self.via else f"{modes}, no border"
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "name": self.name,
             "teu_per_week": round(self.teu, 3),
             "nodes": list(self.nodes),
             "modes": list(self.modes),
@@ -68,6 +76,27 @@ class PathFlow:
             "usd_per_teu": round(self.usd_per_teu, 2),
             "generalized_usd_per_teu": round(self.generalized_usd_per_teu, 2),
         }
+
+
+def route_names(routes: Sequence[PathFlow]) -> tuple[str, ...]:
+    """Each route's `name`, made distinct within `routes`: two routes with the same modes and
+    crossings are told apart by the first node only one of them passes through.
+
+    >>> a = PathFlow(1.0, ("A", "B", "D"), ("rail",), ("AB",), 1.0, 1.0, 1.0)
+    >>> b = PathFlow(1.0, ("A", "C", "D"), ("rail",), ("AB",), 1.0, 1.0, 1.0)
+    >>> route_names([a, b])
+    ('rail via AB, through B', 'rail via AB, through C')
+    """
+    names = []
+    for route in routes:
+        twins = [r for r in routes if r is not route and r.name == route.name]
+        if not twins:
+            names.append(route.name)
+            continue
+        others = {n for r in twins for n in r.nodes}
+        own = next((n for n in route.nodes if n not in others), None)
+        names.append(f"{route.name}, through {own}" if own else route.name)
+    return tuple(names)
 
 
 @dataclass(frozen=True)

@@ -15,38 +15,21 @@ from typing import Any
 import pyarrow as pa
 
 from corridor.batch.executor import map_tasks
+from corridor.batch.parquet import SCHEMA as ROUTE_SCHEMA
+from corridor.batch.parquet import route_row
 from corridor.batch.spec import NetworkSpec
 from corridor.errors import CorridorError
+from corridor.network.lines import path_line
+from corridor.reliability.montecarlo import simulate
 from corridor.routing.odset import ODPair
 from corridor.routing.planner import plan
 from corridor.routing.query import CRITERIA, Cargo, Query
 
 BASELINE = "baseline"
 
-SCHEMA = pa.schema(
-    [
-        pa.field("od_index", pa.int32(), nullable=False),
-        pa.field("origin", pa.string(), nullable=False),
-        pa.field("destination", pa.string(), nullable=False),
-        pa.field("commodity", pa.string(), nullable=False),
-        pa.field("depart", pa.timestamp("s", tz="UTC"), nullable=False),
-        pa.field("scenario", pa.string(), nullable=False),
-        pa.field("route_rank", pa.int16()),
-        pa.field("pareto", pa.bool_()),
-        pa.field("arrive", pa.timestamp("s", tz="UTC")),
-        pa.field("transit_hours", pa.float64()),
-        pa.field("cost_usd", pa.float64()),
-        pa.field("co2e_kg", pa.float64()),
-        pa.field("distance_km", pa.float64()),
-        pa.field("transfers", pa.int16()),
-        pa.field("corridor", pa.string()),
-        pa.field("modes", pa.string()),
-        pa.field("countries", pa.string()),
-        pa.field("error", pa.string()),
-    ]
-)
-"""Columns of a batch's Parquet file. Lists are joined: corridor with ' > ', modes with '+',
-countries with '-' (as in the route table). `route_rank` counts from 1 within a query."""
+# one row per route (P50/P90, WTW/TTW, list columns, WKB geometry): see corridor.batch.parquet
+SCHEMA = ROUTE_SCHEMA
+RELIABILITY_SAMPLES = 1_000  # Monte Carlo samples per route for the P50/P90/P95 columns
 
 
 @dataclass(frozen=True)
@@ -69,6 +52,8 @@ class QueryTask:
     criteria: tuple[str, ...] = CRITERIA
     alternatives: int = 0
     thin: bool = True
+    samples: int = RELIABILITY_SAMPLES  # 0: no P50/P90/P95
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,23 +120,13 @@ def run_query(task: QueryTask) -> list[dict[str, Any]]:
         )
     except CorridorError as exc:
         return [{**head, "error": str(exc).splitlines()[0]}]
-    return [
-        {
-            **head,
-            "route_rank": rank,
-            "pareto": route.pareto,
-            "arrive": route.arrive,
-            "transit_hours": route.transit_hours,
-            "cost_usd": route.cost_usd,
-            "co2e_kg": route.co2e_kg,
-            "distance_km": route.distance_km,
-            "transfers": route.transfers,
-            "corridor": " > ".join(route.corridor),
-            "modes": "+".join(route.modes),
-            "countries": "-".join(route.countries),
-        }
-        for rank, route in enumerate(result.routes, start=1)
-    ]
+    rows = []
+    for rank, route in enumerate(result.routes, start=1):
+        distribution = (
+            simulate(network, route, samples=task.samples, seed=task.seed) if task.samples else None
+        )
+        rows.append(route_row(head, rank, route, distribution, path_line(network, route.nodes)))
+    return rows
 
 
 def to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:

@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -26,7 +26,81 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Plan freight routes across the China–Kazakhstan–Caspian–Europe network.",
 )
-out = Console(highlight=False, soft_wrap=False, width=160)
+# the terminal's width (COLUMNS, else Rich's detection; 80 when not a terminal): tables fit it
+out = Console(highlight=False, soft_wrap=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from corridor import __version__
+
+        print(f"corridor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Plan freight routes across the China–Kazakhstan–Caspian–Europe network."""
+
+
+# placeholders in --help, by parameter name: words a user reads, not Python types
+METAVARS = {
+    "origin": "PLACE",
+    "destination": "PLACE",
+    "query": "TEXT",
+    "depart": "DATE",
+    "deadline": "DATE",
+    "containers": "N",
+    "max_transfers": "N",
+    "alternatives": "N",
+    "samples": "N",
+    "seed": "N",
+    "top": "N",
+    "limit": "N",
+    "workers": "N",
+    "port": "PORT",
+    "size": "FEET",
+    "tonnes": "TONNES",
+    "commodity": "COMMODITY",
+    "avoid_country": "ISO2",
+    "avoid_mode": "MODE",
+    "avoid": "PLACE",
+    "criteria": "LIST",
+    "plot": "FILE",
+    "out": "FILE",
+    "out_path": "FILE",
+    "od": "FILE",
+    "scenario": "FILE",
+    "demand": "FILE",
+    "network": "FOLDER",
+    "path": "FOLDER",
+    "host": "HOST",
+    "db": "URL",
+    "token": "TOKEN",
+    "scheduler": "ADDRESS",
+    "kind": "KIND",
+    "value_of_time": "USD",
+}
+
+
+def command_with_placeholders(typer_app: typer.Typer) -> Any:
+    """The click command of the app, each option and argument showing a word from METAVARS."""
+    command = typer.main.get_command(typer_app)
+    commands = getattr(command, "commands", {}).values()
+    for sub in (command, *commands):
+        for param in sub.params:
+            if getattr(param, "param_type_name", "") == "argument" and param.name:
+                param.metavar = param.name.upper()  # ORIGIN, DESTINATION, QUERY, PATH
+            elif param.name in METAVARS:
+                param.metavar = METAVARS[param.name]
+    return command
 
 
 class OutputFormat(StrEnum):
@@ -94,7 +168,7 @@ def main() -> None:
     if len(sys.argv) == 1:
         sys.argv.append("--help")
     try:
-        code = app(standalone_mode=False)
+        code = command_with_placeholders(app)(standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:

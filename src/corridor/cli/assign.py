@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from corridor.assignment.result import route_names
 from corridor.cli.app import NetworkOption, OutputFormat, app, fail, one_line, open_network, out
 from corridor.errors import CorridorError, QueryError
 from corridor.network.model import Network
@@ -151,16 +152,16 @@ def _print(net: Network, result: AssignmentResult) -> None:
         ("commodity", "left"),
         ("TEU/week", "right"),
         ("served", "right"),
-        ("USD/TEU", "right"),
-        ("routes (share: crossings)", "left"),
+        ("generalized USD/TEU", "right"),
+        ("routes (share: modes via crossings)", "left"),
     ):
         ods.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis")  # type: ignore[arg-type]
     ods.columns[-1].max_width = 80
     for o in result.od:
         cost = o.generalized_usd_per_teu
         routes = "; ".join(
-            f"{100 * r.teu / o.demand_teu:.0f}%: {', '.join(r.via) or '+'.join(r.modes)}"
-            for r in o.routes[:3]
+            f"{100 * r.teu / o.demand_teu:.0f}%: {name}"
+            for r, name in zip(o.routes[:3], route_names(o.routes)[:3], strict=True)
         )
         ods.add_row(
             f"{o.origin} → {o.destination}",
@@ -182,6 +183,6 @@ def _print(net: Network, result: AssignmentResult) -> None:
             + ", ".join(f"{f.name} {f.direction} {_pct(f.utilization)}" for f in near)
         )
     out.print(
-        "Shadow price: USD a week saved per extra TEU/week of capacity. Costs are USD per TEU "
-        "plus hours valued at the value of time (docs/assignment.md)."
+        "Shadow price: USD a week saved per extra TEU/week of capacity. Generalized cost: USD "
+        "per TEU plus hours valued at the value of time (docs/assignment.md)."
     )

@@ -17,7 +17,7 @@ from corridor.network.geojson import network_geojson
 from corridor.network.geometry import geometry_warnings
 from corridor.network.loader import load_network
 from corridor.network.model import Network
-from corridor.network.places import find_places
+from corridor.network.places import GOOD_MATCH, find_places
 from corridor.network.sourcing import source_counts
 
 
@@ -29,19 +29,33 @@ class NetworkFormat(StrEnum):
 @app.command()
 def places(
     query: Annotated[str, typer.Argument(help="Part of a name, an alias or a node id.")],
-    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Most places to list.")] = 10,
     network: NetworkOption = None,
 ) -> None:
-    """Find nodes by name (fuzzy, case- and accent-insensitive)."""
+    """Find nodes by name (fuzzy, case- and accent-insensitive).
+
+    Exits 1 when nothing matches well enough for `route` to take it (best score below 86),
+    naming the nearest places; a country's name lists that country's nodes.
+    """
     net = open_network(network)
+    iso = net.places.country_of(query)
+    if iso is not None:
+        hubs = ", ".join(f"{n.name} ({n.node_id})" for n in net.places.hubs_in(iso, 8))
+        fail(f"{query!r} is a country ({iso}), not a place; its nodes: {hubs or 'none'}", code=1)
     matches = find_places(net, query, limit=limit)
-    if not matches:
-        fail(f"no place matches {query!r}", code=1)
+    if not matches or matches[0].score < GOOD_MATCH:
+        near = ", ".join(f"{m.node.name} ({m.node.node_id}, {m.score:.0f})" for m in matches[:3])
+        fail(
+            f"no good match for {query!r}" + (f"; nearest: {near}" if near else ""),
+            code=1,
+        )
     table = Table(show_edge=False, header_style="bold")
-    for name in ("node", "name", "country", "kind", "score"):
+    for name in ("node", "name", "country", "kind", "matched", "score"):
         table.add_column(name)
     for m in matches:
-        table.add_row(m.node.node_id, m.node.name, m.node.country, m.node.kind, f"{m.score:.0f}")
+        table.add_row(
+            m.node.node_id, m.node.name, m.node.country, m.node.kind, m.how, f"{m.score:.0f}"
+        )
     out.print(table)
 
 

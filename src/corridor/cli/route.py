@@ -5,21 +5,21 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import JustifyMethod
-from rich.table import Table
 
 from corridor.cli.app import NetworkOption, app, fail, open_network, out, parse_depart
+from corridor.cli.tables import fitted_table, legs_table, route_cells, understood_lines, via_list
 from corridor.errors import CorridorError, NoRouteError, QueryError
 from corridor.network.geojson import routes_geojson
 from corridor.network.model import Network
 from corridor.plots.canvas import check_plot_path
 from corridor.reliability.assess import Assessment, assess
-from corridor.routing.planner import plan
+from corridor.reliability.summary import reliability_summary
 from corridor.routing.query import Cargo, Constraints, Query
 from corridor.routing.result import PlanResult
+from corridor.routing.understood import plan_understood
 
 
 class RouteFormat(StrEnum):
@@ -134,7 +134,7 @@ def route(
             alternatives=alternatives,
             thin=not all_routes,
         )
-        result = plan(net, query)
+        result = plan_understood(net, query)
         if samples is not None or due is not None or "p90" in query.criteria:
             assessment = assess(
                 net,
@@ -165,24 +165,12 @@ def route(
     if fmt is RouteFormat.json:
         data = result.to_dict()
         if assessment is not None:
-            data["reliability"] = _reliability(assessment)
+            data["reliability"] = reliability_summary(assessment)
         print(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt is RouteFormat.geojson:
         print(json.dumps(routes_geojson(net, result), ensure_ascii=False))
     else:
         _print_routes(net, result, legs, assessment)
-
-
-def _reliability(assessment: Assessment) -> dict[str, Any]:
-    """How the reliability figures were made, for the JSON output."""
-    first = assessment.distributions[0] if assessment.distributions else None
-    due = assessment.deadline
-    return {
-        "method": "monte carlo: lognormal legs fitted to median and P90, timetables re-applied",
-        "samples": first.samples if first else 0,
-        "seed": first.seed if first else 0,
-        "deadline": due.isoformat().replace("+00:00", "Z") if due else None,
-    }
 
 
 def _print_routes(
@@ -191,60 +179,28 @@ def _print_routes(
     o, d = net.node(result.origin), net.node(result.destination)
     out.print(
         f"[bold]{o.name}[/] → [bold]{d.name}[/]  ·  {result.commodity}, {result.tonnes:,.0f} t  ·  "
-        f"departs {result.depart:%Y-%m-%d %H:%M} UTC  ·  network {result.network}"
+        f"departs {result.depart:%Y-%m-%d %H:%M} UTC",
+        markup=True,
     )
+    for line in understood_lines(result):
+        out.print(line, markup=False)
     names = {c.crossing_id: c.name for c in net.crossings}
-    table = Table(show_edge=False, header_style="bold")
-    # (header, justify, min width); the last two columns give way with an ellipsis
-    columns: tuple[tuple[str, JustifyMethod, int], ...] = (
-        ("#", "right", 2),
-        ("", "left", 6),
-        ("days", "right", 5),
-        ("arrives", "left", 10),
-        *((("P50 d", "right", 5), ("P90 d", "right", 5)) if assessment is not None else ()),
-        *((("on time", "right", 7),) if assessment and assessment.deadline else ()),
-        ("cost USD", "right", 8),
-        ("CO2e t", "right", 6),
-        ("km", "right", 6),
-        ("xfers", "right", 5),
-        ("modes", "left", 10),
-        ("countries", "left", 0),
-        ("via", "left", 0),
-    )
-    for name, justify, width in columns:
-        table.add_column(
-            name,
-            justify=justify,
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=width or None,
-            max_width={"countries": 30, "via": 44}.get(name),
-        )
-    for i, r in enumerate(result.routes, start=1):
-        via = [names.get(c, c.removeprefix("passage:").replace("_", " ")) for c in r.corridor]
-        reliability: list[str] = []
-        if assessment is not None:
-            reliability += [f"{(r.p50_hours or 0) / 24:.1f}", f"{(r.p90_hours or 0) / 24:.1f}"]
-            if assessment.deadline is not None:
-                reliability.append(f"{r.on_time_probability or 0:.0%}")
-        table.add_row(
-            str(i),
-            "Pareto" if r.pareto else "alt.",
-            f"{r.transit_days:.1f}",
-            f"{r.arrive:%Y-%m-%d}",
-            *reliability,
-            f"{r.cost_usd:,.0f}",
-            f"{r.co2e_kg / 1000:.2f}",
-            f"{r.distance_km:,.0f}",
-            str(r.transfers),
-            "+".join(r.modes),
-            "-".join(r.countries),
-            ", ".join(via) or "-",
-        )
+    vias = [
+        [names.get(c, c.removeprefix("passage:").replace("_", " ")) for c in r.corridor]
+        for r in result.routes
+    ]
+    rows = [route_cells(i, r, assessment) for i, r in enumerate(result.routes, start=1)]
+    for row, via in zip(rows, vias, strict=True):
+        row["via"] = ", ".join(via) or "-"
+    table, folded = fitted_table(rows, out.width)
     out.print(table)
+    if folded:
+        out.print("via (crossings and sea passages, in order):", markup=False)
+        out.print(via_list(vias))
     out.print(
         "CO2e is well-to-wheel (ISO 14083, GLEC defaults); 'alt.' routes are the best of "
-        "other corridors, dominated by a Pareto route."
+        "other corridors, dominated by a Pareto route.",
+        markup=False,
     )
     if assessment is not None and assessment.distributions:
         first = assessment.distributions[0]
@@ -252,35 +208,9 @@ def _print_routes(
         out.print(
             f"P50/P90: simulated transit days, {first.samples:,} Monte Carlo samples per route "
             f"(seed {first.seed}); 'days' uses median times"
-            + (f"; on time: arriving by {due:%Y-%m-%d %H:%M} UTC." if due else ".")
+            + (f"; on time: arriving by {due:%Y-%m-%d %H:%M} UTC." if due else "."),
+            markup=False,
         )
     if show_legs:
         for i, r in enumerate(result.routes, start=1):
-            legs = Table(title=f"route {i}", show_edge=False, header_style="bold")
-            for name in (
-                "kind",
-                "from",
-                "to",
-                "mode",
-                "depart",
-                "hours",
-                "km",
-                "USD",
-                "kg CO2e",
-                "detail",
-            ):
-                legs.add_column(name)
-            for leg in r.legs:
-                legs.add_row(
-                    leg.kind,
-                    leg.from_node,
-                    leg.to_node,
-                    leg.mode,
-                    f"{leg.depart:%m-%d %H:%M}",
-                    f"{leg.hours:.1f}",
-                    f"{leg.distance_km:,.0f}",
-                    f"{leg.cost_usd:,.0f}",
-                    f"{leg.co2e_kg:,.0f}",
-                    leg.detail,
-                )
-            out.print(legs)
+            out.print(legs_table(i, r, out.width))

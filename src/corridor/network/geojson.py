@@ -87,23 +87,42 @@ def route_coordinates(network: Network, route: Route) -> list[list[float]]:
 
 
 def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
-    """One LineString per route, its totals and legs as properties."""
+    """Routes, then their legs, as LineString features with flat (scalar) properties.
+
+    Route features come first, in the result's order (`feature` "route", `rank`); lists are
+    joined (`corridor` with " > ", `countries` with "-", `modes` with "+", `nodes` with ";").
+    Each leg is a feature of its own (`feature` "leg", `rank` of its route, `leg` from 1), so a
+    GeoPackage or shapefile keeps every figure as a column. Lines come from
+    `corridor.network.lines`.
+    """
+    from corridor.network.lines import leg_line
+
     features = []
     for rank, route in enumerate(result.routes, start=1):
         props = route.to_dict()
-        props["rank"] = rank
+        del props["legs"]
+        joined = {"corridor": " > ", "countries": "-", "modes": "+", "nodes": ";"}
+        for key, sep in joined.items():
+            props[key] = sep.join(props[key])
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": route_coordinates(network, route),
-                },
-                "properties": props,
-            }
+            _line(
+                {"feature": "route", "rank": rank, **props},
+                [(lon, lat) for lon, lat in route_coordinates(network, route)],
+            )
         )
+    for rank, route in enumerate(result.routes, start=1):
+        for i, leg in enumerate(route.legs, start=1):
+            line = leg_line(network, leg.from_node, leg.to_node, leg.ref)
+            features.append(
+                _line({"feature": "leg", "rank": rank, "leg": i, **leg.to_dict()}, line)
+            )
+    header = {k: v for k, v in result.to_dict().items() if k not in ("routes", "understood")}
+    return {"type": "FeatureCollection", "properties": header, "features": features}
+
+
+def _line(properties: dict[str, Any], points: list[tuple[float, float]]) -> dict[str, Any]:
     return {
-        "type": "FeatureCollection",
-        "properties": {k: v for k, v in result.to_dict().items() if k != "routes"},
-        "features": features,
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [list(p) for p in points]},
+        "properties": properties,
     }

@@ -55,6 +55,8 @@ from corridor.network.tables import (
 )
 
 BUNDLED = "eurasia"
+# tonnes of cargo one container may hold when the manifest's [cargo] does not say
+PAYLOAD_DEFAULTS = {"max_tonnes_20ft": 24.0, "max_tonnes_40ft": 28.0}
 
 NODES = {
     "node_id": Column(identifier),
@@ -286,6 +288,13 @@ class _Loader:
             self.problem(file, None, "cargo.tonnes_per_teu", tonnes_per_teu, "expected > 0")
         if isinstance(teu_factor, float) and not 0 < teu_factor <= 1:
             self.problem(file, None, "cargo.teu_cost_factor", teu_factor, "expected 0 < x <= 1")
+        payload: dict[str, float] = {}
+        for key, default in PAYLOAD_DEFAULTS.items():
+            limit = cargo.get(key, default)
+            if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit < 1e3:
+                self.problem(file, None, f"cargo.{key}", limit, "expected tonnes, 0 < x < 1000")
+            else:
+                payload[key] = float(limit)
 
         sources: list[Source] = []
         raw_sources = data.get("sources")
@@ -334,6 +343,7 @@ class _Loader:
             tonnes_per_teu=tonnes_per_teu,
             teu_cost_factor=teu_factor,
             sources=tuple(sources),
+            **payload,
         )
 
     def check_provenance(self, file: str, rows: list[Row], source_ids: set[str] | None) -> None:

@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 from corridor.network.expanded import ExpandedGraph, compile_graph
 from corridor.network.geometry import LinkGeometry
-from corridor.network.places import place_keys
+from corridor.network.places import PlaceIndex, place_keys
 from corridor.network.records import (
     Commodity,
     CrossingRule,
@@ -43,6 +43,7 @@ class Network:
     commodity_index: Mapping[str, int] = field(init=False, repr=False)
     graph: ExpandedGraph = field(init=False, repr=False)
     place_keys: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    places: PlaceIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         def index(ids: list[str]) -> Mapping[str, int]:
@@ -54,6 +55,14 @@ class Network:
         object.__setattr__(self, "commodity_index", index([c.commodity for c in self.commodities]))
         object.__setattr__(self, "graph", compile_graph(self))
         object.__setattr__(self, "place_keys", tuple(place_keys(n) for n in self.nodes))
+        object.__setattr__(self, "places", PlaceIndex.build(self.nodes))
+
+    def __repr__(self) -> str:
+        return (
+            f"Network({self.name} {self.version}: {len(self.nodes)} nodes, {len(self.links)} "
+            f"links, {len(self.crossing_ids)} crossings, {len(self.services)} services, "
+            f"{len(self.commodities)} commodities)"
+        )
 
     @property
     def name(self) -> str:

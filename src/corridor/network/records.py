@@ -196,3 +196,5 @@ class Manifest:
     tonnes_per_teu: float
     teu_cost_factor: float
     sources: tuple[Source, ...]
+    max_tonnes_20ft: float = 24.0  # cargo one container may hold ([cargo] max_tonnes_20ft)
+    max_tonnes_40ft: float = 28.0

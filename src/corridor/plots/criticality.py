@@ -23,13 +23,13 @@ def plot_criticality(result: Criticality, path: str | Path, *, top: int = 20) ->
     if result.cuts:
         names = ", ".join(e.name for e in result.cuts[:6])
         more = f" and {len(result.cuts) - 6} more" if len(result.cuts) > 6 else ""
-        figure.text(
-            0.01,
-            0.005,
+        # a figure-level x label: the constrained layout makes room for it below the axis label
+        figure.supxlabel(
             f"Single points of failure (cut an OD pair, not drawn): {names}{more}",
+            x=0.01,
+            ha="left",
             fontsize=7,
             color="#b2182b",
-            va="bottom",
         )
     ax.set_yticks(positions, labels, fontsize=8)
     unit = "TEU·h per week" if metric == "extra_hours" else "USD per week"

@@ -48,6 +48,21 @@ def _frame(ax: Any, span: float, title: str, unit: str) -> None:
     ax.grid(axis="x", linewidth=0.4, alpha=0.5)
 
 
+def _note_if_unchanged(ax: Any, values: list[float | None], what: str) -> None:
+    """Say so in the panel when no bar is drawn: every OD unchanged (none cut, none moved)."""
+    if all(v is not None and round(v, 1) == 0 for v in values):
+        ax.text(
+            0.5,
+            0.5,
+            f"no change in {what}\nfor any OD pair",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#555555",
+        )
+
+
 def _span(*series: list[float | None]) -> float:
     return max((abs(v) for s in series for v in s if v is not None), default=0.0) or 1.0
 
@@ -84,6 +99,7 @@ def draw_scenario_deltas(comparison: Comparison, path: str | Path) -> Path:
             label="P90 days",
         )
     _frame(ax_days, span, "fastest route: median (solid) and P90 (light)", "change in days")
+    _note_if_unchanged(ax_days, days + p90, "the fastest route's days")
     _bars(ax_cost, ys, cost, _span(cost), height=0.6)
     cargo = comparison.settings.cargo
     _frame(
@@ -92,6 +108,7 @@ def draw_scenario_deltas(comparison: Comparison, path: str | Path) -> Path:
         "cheapest route",
         f"change in USD per {cargo.containers} × {cargo.size_ft}' container",
     )
+    _note_if_unchanged(ax_cost, cost, "the cheapest route's cost")
     ax_days.set_yticks(ys)
     ax_days.set_yticklabels(labels, fontsize=8)
     ax_days.invert_yaxis()  # first OD on top, as in the table (the axes share y)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from corridor.errors import QueryError
 from corridor.network.records import MODES
+from corridor.routing.clock import parse_utc
 
 CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
 # "p90": a robust time, the arrival if every leg took its P90 time (a conservative bound)
@@ -87,7 +88,8 @@ class Constraints:
 class Query:
     """A route request. Places are node ids or names (fuzzy, case- and accent-insensitive).
 
-    `depart` is a UTC datetime (naive means UTC); `None` means now. `criteria` are the ones the
+    `depart` is a UTC datetime (naive means UTC), a date or ISO 8601 text such as
+    "2026-12-01"; `None` means now. `criteria` are the ones the
     Pareto set is taken over, in order of preference for choosing each corridor's best route;
     besides time, cost and co2e, `p90` is a robust time: the arrival if every leg took its P90.
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
@@ -96,7 +98,7 @@ class Query:
 
     origin: str
     destination: str
-    depart: datetime | None = None
+    depart: datetime | date | str | None = None
     cargo: Cargo = field(default_factory=Cargo)
     commodity: str = "general"
     constraints: Constraints = field(default_factory=Constraints)
@@ -105,6 +107,8 @@ class Query:
     thin: bool = True
 
     def __post_init__(self) -> None:
+        if self.depart is not None:  # text and dates become aware UTC datetimes
+            object.__setattr__(self, "depart", parse_utc(self.depart, "depart"))
         if not self.origin.strip():
             raise QueryError("origin", "expected a place name or node id")
         if not self.destination.strip():
@@ -127,6 +131,4 @@ class Query:
         """The departure as an aware UTC datetime (now, to the minute, when not given)."""
         if self.depart is None:
             return datetime.now(UTC).replace(second=0, microsecond=0)
-        if self.depart.tzinfo is None:
-            return self.depart.replace(tzinfo=UTC)
-        return self.depart.astimezone(UTC)
+        return parse_utc(self.depart, "depart")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridor.network.model import Network
+    from corridor.routing.understood import Understood
 
 LegKind = Literal["move", "wait", "transfer", "border"]
 
@@ -30,6 +36,12 @@ class Leg:
     co2e_ttw_kg: float
     detail: str
     ref: str  # link, transfer, crossing or service id the leg comes from
+
+    def __repr__(self) -> str:
+        return (
+            f"Leg({self.kind} {self.mode} {self.from_node}→{self.to_node}, {self.hours:.1f} h, "
+            f"USD {self.cost_usd:,.0f}, {self.co2e_kg:,.0f} kg CO2e)"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +93,16 @@ class Route:
     def transit_days(self) -> float:
         return self.transit_hours / 24.0
 
+    def __repr__(self) -> str:
+        label = "Pareto" if self.pareto else "alternative"
+        p90 = f", P90 {self.p90_hours / 24:.1f} d" if self.p90_hours is not None else ""
+        via = ", ".join(self.corridor[:3]) + (", …" if len(self.corridor) > 3 else "")
+        return (
+            f"Route({label}, {self.transit_days:.1f} d{p90}, USD {self.cost_usd:,.0f}, "
+            f"{self.co2e_kg / 1000:.2f} t CO2e, {'+'.join(self.modes)}, "
+            f"{'-'.join(self.countries)}, via {via or '-'}, {len(self.legs)} legs)"
+        )
+
     def criteria(self) -> dict[str, float]:
         return {"time": self.transit_hours, "cost": self.cost_usd, "co2e": self.co2e_kg}
 
@@ -120,6 +142,38 @@ class PlanResult:
     tonnes: float
     network: str
     routes: tuple[Route, ...]
+    understood: Understood | None = None  # resolved places and avoid lists, when checked
+    # the network planned on, for geometry (set by `corridor.plan`); not part of the answer
+    planned_on: Network | None = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        n = len(self.pareto_routes)
+        return (
+            f"PlanResult({self.origin} → {self.destination}, {self.commodity}, "
+            f"departs {self.depart:%Y-%m-%d %H:%M} UTC, {len(self.routes)} routes: {n} Pareto, "
+            f"{len(self.routes) - n} alternatives; network {self.network})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per route (pandas; `pip install corridor[frames]`). See `corridor.frames`."""
+        from corridor.frames import routes_frame
+
+        return routes_frame(self)
+
+    def legs_frame(self) -> pd.DataFrame:
+        """One row per leg of every route, with the route's rank (pandas)."""
+        from corridor.frames import legs_frame
+
+        return legs_frame(self)
+
+    def to_geodataframe(self, network: Network | None = None, *, legs: bool = False) -> Any:
+        """Routes (or, with `legs=True`, legs) with their line geometry, EPSG:4326 (GeoPandas).
+
+        `network` defaults to the one the result was planned on (`corridor.plan` keeps it).
+        """
+        from corridor.frames import to_geodataframe
+
+        return to_geodataframe(self, network or self.planned_on, legs=legs)
 
     @property
     def pareto_routes(self) -> tuple[Route, ...]:
@@ -138,5 +192,6 @@ class PlanResult:
             "depart": self.depart.isoformat().replace("+00:00", "Z"),
             "tonnes": self.tonnes,
             "network": self.network,
+            **({"understood": self.understood.to_dict()} if self.understood else {}),
             "routes": [r.to_dict() for r in self.routes],
         }

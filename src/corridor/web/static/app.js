@@ -238,6 +238,7 @@ function readForm() {
     all_routes: $("all-routes").checked,
   };
   if ($("depart").value) body.depart = `${$("depart").value.slice(0, 16)}:00Z`;
+  if ($("deadline").value) body.deadline = `${$("deadline").value.slice(0, 16)}:00Z`;
   if ($("tonnes").value !== "") body.tonnes = Number($("tonnes").value);
   if ($("max-transfers").value !== "") body.max_transfers = Number($("max-transfers").value);
   return body;
@@ -247,6 +248,7 @@ function fillForm(body) {
   setPlace($("origin"), body.origin);
   setPlace($("destination"), body.destination);
   $("depart").value = body.depart ? body.depart.replace("Z", "").slice(0, 16) : "";
+  $("deadline").value = body.deadline ? body.deadline.replace("Z", "").slice(0, 16) : "";
   $("containers").value = body.containers ?? 1;
   $("size").value = String(body.size_ft ?? 40);
   $("tonnes").value = body.tonnes ?? "";
@@ -270,6 +272,7 @@ function bodyToParams(body, extra = {}) {
   params.set("origin", body.origin);
   params.set("destination", body.destination);
   if (body.depart) params.set("depart", body.depart.replace(":00Z", "Z"));
+  if (body.deadline) params.set("deadline", body.deadline.replace(":00Z", "Z"));
   params.set("commodity", body.commodity);
   params.set("containers", String(body.containers));
   params.set("size", String(body.size_ft));
@@ -305,6 +308,8 @@ function paramsToBody(params) {
   };
   const depart = params.get("depart");
   if (depart) body.depart = depart.length === 10 ? `${depart}T00:00:00Z` : depart.replace(/Z?$/, "").slice(0, 16) + ":00Z";
+  const deadline = params.get("deadline");
+  if (deadline) body.deadline = deadline.length === 10 ? `${deadline}T00:00:00Z` : deadline.replace(/Z?$/, "").slice(0, 16) + ":00Z";
   if (params.has("tonnes")) body.tonnes = number("tonnes");
   if (params.has("max_transfers")) body.max_transfers = number("max_transfers");
   return body;
@@ -335,6 +340,7 @@ const FIELD_INPUTS = {
   origin: "origin",
   destination: "destination",
   depart: "depart",
+  deadline: "deadline",
   containers: "containers",
   size_ft: "size",
   tonnes: "tonnes",
@@ -381,6 +387,8 @@ async function planRoutes(body, { push = true, select = 0 } = {}) {
   state.query = body;
   state.shipment = null;
   const chosen = Math.min(Math.max(select, 0), result.routes.length - 1);
+  state.deadline = result.reliability?.deadline ?? null;
+  renderUnderstood(result.understood);
   showRoutes(result.routes, chosen, result.geojson);
   writeUrl(bodyToParams(body, chosen ? { route: chosen + 1 } : {}), push);
   const pareto = result.routes.filter((r) => r.pareto).length;
@@ -483,6 +491,8 @@ function selectRoute(index, { fit = false, focus = false, url = true } = {}) {
     if (isChosen && focus) button.focus();
   }
   renderChart(state.routes, index);
+  renderDistribution(state.routes[index], index);
+  renderBreakdown(state.routes[index], index);
   renderTimeline(state.routes[index], index);
   if (url && state.query && !state.shipment) {
     writeUrl(bodyToParams(state.query, index ? { route: index + 1 } : {}), false);
@@ -510,7 +520,9 @@ function renderRouteList(routes) {
       `<span class="num days">${ONE_DECIMAL.format(route.transit_days)}</span>` +
       `<span class="num cost">${NUMBER.format(route.cost_usd)}</span>` +
       `<span class="num co2e">${TWO_DECIMALS.format(route.co2e_kg / 1000)}</span>` +
-      `<span class="via" title="${escapeHtml(route.corridor.join(", "))}">${escapeHtml(`${route.modes.join("+")} · ${route.countries.join("-")}`)}</span>`;
+      `<span class="via" title="${escapeHtml(route.corridor.join(", "))}">${escapeHtml(`${route.modes.join("+")} · ${route.countries.join("-")}`)}</span>` +
+      reliabilityLine(route) +
+      `<span class="crossings" data-testid="route-crossings">via ${escapeHtml(crossingNames(route).join(" · ") || "no border")}</span>`;
     button.addEventListener("click", () => selectRoute(index));
     li.append(button);
     return li;
@@ -660,6 +672,97 @@ function renderTimeline(route, index) {
     list.append(li);
   }
   $("timeline").replaceChildren(summary, keys, list);
+}
+
+// --- what was understood, reliability, crossings and the per-leg breakdown ------------------
+
+function renderUnderstood(understood) {
+  if (!understood) {
+    $("understood").textContent = "";
+    return;
+  }
+  const place = (p) => (p.matched_by === "id" ? `${p.name} (${p.node_id})` : `“${p.query}” → ${p.name} (${p.node_id}, ${p.matched_by}${p.matched_by === "fuzzy" ? ` ${Math.round(p.score)}` : ""})`);
+  const parts = [`from ${place(understood.origin)}`, `to ${place(understood.destination)}`];
+  if (understood.avoid_countries.length) parts.push(`avoiding countries ${understood.avoid_countries.join(", ")}`);
+  if (understood.avoid_modes.length) parts.push(`avoiding ${understood.avoid_modes.join(", ")}`);
+  for (const a of understood.avoid) parts.push(`avoiding ${a.matched_by && a.matched_by !== "id" ? `“${a.query}” → ` : ""}${a.name} (${a.id})`);
+  $("understood").textContent = parts.join(" · ");
+}
+
+function crossingNames(route) {
+  const names = [];
+  for (const leg of route.legs) {
+    if (leg.kind !== "border") continue;
+    const name = leg.detail.replace(/^border /, "").replace(/ \([A-Z]{2}→[A-Z]{2}\)$/, "");
+    if (names[names.length - 1] !== name) names.push(name);
+  }
+  for (const c of route.corridor) if (c.startsWith("passage:")) names.push(c.slice(8).replaceAll("_", " "));
+  return names;
+}
+
+function reliabilityLine(route) {
+  if (route.p50_hours == null) return "";
+  const onTime = route.on_time_probability == null ? "" : ` · on time ${Math.round(100 * route.on_time_probability)}%`;
+  return `<span class="reliability-figures" data-testid="route-reliability">P50 ${ONE_DECIMAL.format(route.p50_hours / 24)} d · P90 ${ONE_DECIMAL.format(route.p90_hours / 24)} d${onTime}</span>`;
+}
+
+function renderDistribution(route, index) {
+  const box = $("distribution");
+  $("distribution-route").textContent = `route ${index + 1}`;
+  const h = route.distribution;
+  if (!h) {
+    box.replaceChildren();
+    box.textContent = "Give a deadline (or choose the P90 criterion) to simulate transit times.";
+    return;
+  }
+  const W = 320, H = 120, pad = 14, top = 30;
+  const lo = h.edges_hours[0], hi = h.edges_hours[h.edges_hours.length - 1];
+  const x = (hours) => pad + ((W - 2 * pad) * (hours - lo)) / Math.max(hi - lo, 1e-9);
+  const most = Math.max(...h.counts, 1);
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "data-testid": "histogram" });
+  chart.setAttribute("aria-label", `Simulated transit days of route ${index + 1}: P50 ${ONE_DECIMAL.format(route.p50_hours / 24)}, P90 ${ONE_DECIMAL.format(route.p90_hours / 24)}`);
+  h.counts.forEach((count, i) => {
+    const x0 = x(h.edges_hours[i]), x1 = x(h.edges_hours[i + 1]);
+    const height = ((H - top - pad) * count) / most;
+    chart.append(svg("rect", { class: "bin", x: x0, y: H - pad - height, width: Math.max(x1 - x0 - 1, 0.5), height, fill: cssVar("--route-1") || "#3b6ea8" }));
+  });
+  // each marker's label on its own row, so close markers do not overwrite each other
+  const marker = (hours, label, cls, row) => {
+    if (hours == null) return;
+    const at = x(Math.min(Math.max(hours, lo), hi));
+    chart.append(svg("line", { class: cls, x1: at, x2: at, y1: 2 + 9 * row, y2: H - pad, stroke: cssVar("--ink") || "#222", "stroke-dasharray": cls === "deadline" ? "4 3" : "" }));
+    chart.append(svg("text", { x: at + 2, y: 8 + 9 * row, "font-size": 8 }, label));
+  };
+  marker(route.p50_hours, `P50 ${ONE_DECIMAL.format(route.p50_hours / 24)} d`, "p50", 0);
+  marker(route.p90_hours, `P90 ${ONE_DECIMAL.format(route.p90_hours / 24)} d`, "p90", 1);
+  if (state.deadline) marker((Date.parse(state.deadline) - Date.parse(route.depart)) / 3600000, "deadline", "deadline", 2);
+  chart.append(svg("text", { x: pad, y: H - 4, "font-size": 9 }, `${ONE_DECIMAL.format(lo / 24)} d`));
+  chart.append(svg("text", { x: W - pad, y: H - 4, "font-size": 9, "text-anchor": "end" }, `${ONE_DECIMAL.format(hi / 24)} d and more`));
+  box.replaceChildren(chart);
+}
+
+function renderBreakdown(route, index) {
+  $("breakdown-route").textContent = `route ${index + 1}`;
+  $("crossings").textContent = `Crossings: ${crossingNames(route).join(" · ") || "none"}`;
+  const table = document.createElement("table");
+  table.className = "breakdown-table";
+  table.innerHTML = "<thead><tr><th>leg</th><th>kind</th><th>where</th><th>USD</th><th>kg CO2e</th></tr></thead>";
+  const body = document.createElement("tbody");
+  route.legs.forEach((leg, i) => {
+    if (leg.cost_usd === 0 && leg.co2e_kg === 0) return;
+    const tr = document.createElement("tr");
+    tr.dataset.testid = "breakdown-leg";
+    const where = leg.from === leg.to ? nodeName(leg.from) : `${nodeName(leg.from)} → ${nodeName(leg.to)}`;
+    tr.innerHTML = `<td>${i + 1}</td><td>${escapeHtml(leg.kind)} ${escapeHtml(leg.mode)}</td><td>${escapeHtml(where)}</td>` +
+      `<td class="num">${NUMBER.format(leg.cost_usd)}</td><td class="num">${NUMBER.format(leg.co2e_kg)}</td>`;
+    body.append(tr);
+  });
+  const total = document.createElement("tr");
+  total.className = "total";
+  total.innerHTML = `<td></td><td>total</td><td></td><td class="num" data-testid="breakdown-cost">${NUMBER.format(route.cost_usd)}</td><td class="num" data-testid="breakdown-co2e">${NUMBER.format(route.co2e_kg)}</td>`;
+  body.append(total);
+  table.append(body);
+  $("breakdown").replaceChildren(table);
 }
 
 function escapeHtml(text) {
