@@ -93,3 +93,21 @@ class ScenarioError(CorridorError):
 
 class StoreError(CorridorError):
     """The database of saved work cannot be opened, migrated or written (bad URL, server down)."""
+
+
+class SearchBudgetError(CorridorError):
+    """A route search ran past its deadline or label budget and was stopped."""
+
+    def __init__(self, what: str, limit: float, labels: int) -> None:
+        self.what = what
+        self.limit = limit
+        self.labels = labels
+        hint = (
+            "raise --time-limit (or Query(time_limit=...)), or set a larger --epsilon"
+            if what == "time"
+            else "raise max_labels, or set a larger epsilon"
+        )
+        spent = f"{limit:g} s" if what == "time" else f"{int(limit):,} labels"
+        super().__init__(
+            f"the route search stopped at its {what} limit ({spent}, {labels:,} labels); {hint}"
+        )

@@ -1,0 +1,118 @@
+"""Corridor alternatives: the best route of each corridor the shown routes do not cover.
+
+A corridor is the sequence of border crossings and sea passages a route uses (`corridor_of`).
+One extra search (`pareto.corridor_paths`) keeps, at every vertex, the best label of each
+corridor prefix (at most `PER_VERTEX` of them), so its destination bag holds the best route of
+each corridor it reached: bounded work, where the former planner replanned up to 24 times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from corridor.network.expanded import BORDER, MOVE
+from corridor.network.model import Network
+from corridor.routing.legs import countries_of
+from corridor.routing.pareto import LabelPath, SearchSpace, Signatures, corridor_paths
+
+U64 = npt.NDArray[np.uint64]
+PER_VERTEX = 8  # corridor prefixes kept per vertex: bounds the work at about 8x one search
+_BASE = 1_000_003
+_MASK = (1 << 64) - 1
+
+
+def edge_signatures(network: Network) -> Signatures:
+    """Per edge, (multiplier, addend) such that signature' = signature * mul + add (mod 2^64).
+
+    Corridor signature: each element (a crossing id, or `passage:NAME`) gets a code; an edge
+    folds in the codes of the elements it passes, in order. Country signature: a move into
+    another country folds in that country's code. Other edges leave a signature unchanged.
+    """
+    g = network.graph
+    per_edge: dict[int, list[str]] = {}
+    for edge in np.flatnonzero(g.kind == BORDER).tolist():
+        per_edge[edge] = [g.crossing_directions[int(g.crossdir[edge])].crossing_id]
+    for edge in np.flatnonzero(g.kind == MOVE).tolist():
+        passages = network.links[int(g.ref[edge])].passages
+        if passages:
+            per_edge[edge] = [f"passage:{p}" for p in passages]
+    codes = {
+        name: i + 1 for i, name in enumerate(sorted({x for v in per_edge.values() for x in v}))
+    }
+    mul, add = _fold(len(g.dst), per_edge, codes)
+    country = [n.country for n in network.nodes]
+    moves = np.flatnonzero(g.kind == MOVE).tolist()
+    into = {
+        e: [country[int(g.dst_node[e])]]
+        for e in moves
+        if country[int(g.src_node[e])] != country[int(g.dst_node[e])]
+    }
+    names = {c: i + 1 for i, c in enumerate(sorted(set(country)))}
+    country_mul, country_add = _fold(len(g.dst), into, names)
+    return mul, add, country_mul, country_add
+
+
+def _fold(n_edges: int, per_edge: dict[int, list[str]], codes: dict[str, int]) -> tuple[U64, U64]:
+    mul = np.ones(n_edges, dtype=np.uint64)
+    add = np.zeros(n_edges, dtype=np.uint64)
+    for edge, names in per_edge.items():
+        m, a = 1, 0
+        for name in names:
+            m = (m * _BASE) & _MASK
+            a = (a * _BASE + codes[name]) & _MASK
+        mul[edge], add[edge] = m, a
+    return mul, add
+
+
+def signature_of(signatures: Signatures, edges: Sequence[int]) -> int:
+    """The corridor signature of a path, as the search folds it."""
+    mul, add = signatures[0], signatures[1]
+    h = 0
+    for e in edges:
+        h = (h * int(mul[e]) + int(add[e])) & _MASK
+    return h
+
+
+def corridor_candidates(
+    network: Network,
+    space: SearchSpace,
+    sources: Sequence[int],
+    targets: Sequence[int],
+    start: float,
+    criteria: Sequence[int],
+    shown: Sequence[LabelPath],
+    count: int,
+    max_transfers: int | None = None,
+    deadline: float | None = None,
+) -> list[LabelPath]:
+    """Up to `count` * 3 corridors' best paths, corridors through new countries first.
+
+    Order: by the first criterion, except that a corridor through a country sequence no shown
+    route (or earlier candidate) passes comes before another variant of a known sequence, and
+    a corridor that leaves a country and comes back comes last.
+    """
+    signatures = edge_signatures(network)
+    covered = [signature_of(signatures, p.edges) for p in shown]
+    found = corridor_paths(
+        space, sources, targets, start, criteria, signatures, covered, max_transfers,
+        per_vertex=PER_VERTEX, wanted=3 * count + len(shown), deadline=deadline,
+    )  # fmt: skip
+    first = int(criteria[0])
+    best = sorted(found, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
+    seen = {countries_of(network, p.edges) for p in shown}
+
+    def rank(p: LabelPath) -> int:
+        countries = countries_of(network, p.edges)
+        detour = len(set(countries)) < len(countries)  # leaves a country and comes back
+        return 2 * detour + (countries in seen)
+
+    chosen: list[LabelPath] = []
+    while best and len(chosen) < 3 * count:
+        pick = min(best, key=rank)  # min keeps the first of equal rank: the best by criterion
+        best.remove(pick)
+        chosen.append(pick)
+        seen.add(countries_of(network, pick.edges))
+    return chosen
