@@ -98,16 +98,14 @@ class StoreError(CorridorError):
 class SearchBudgetError(CorridorError):
     """A route search ran past its deadline or label budget and was stopped."""
 
-    def __init__(self, what: str, limit: float, labels: int) -> None:
+    def __init__(self, what: str, spent: float, labels: int) -> None:
         self.what = what
-        self.limit = limit
+        self.spent = spent
         self.labels = labels
         hint = (
             "raise --time-limit (or Query(time_limit=...)), or set a larger --epsilon"
             if what == "time"
             else "raise max_labels, or set a larger epsilon"
         )
-        spent = f"{limit:g} s" if what == "time" else f"{int(limit):,} labels"
-        super().__init__(
-            f"the route search stopped at its {what} limit ({spent}, {labels:,} labels); {hint}"
-        )
+        after = f"after {spent:.3g} s" if what == "time" else f"at {labels:,} labels"
+        super().__init__(f"the route search stopped at its {what} limit {after}; {hint}")

@@ -346,9 +346,9 @@ class _Runner:
     def _check(self, arrays: _Labels) -> None:
         stored = self.labels + int(arrays.counters[kernel.N_LABELS])
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise SearchBudgetError("time", max(0.0, self.deadline - self.began), stored)
+            raise SearchBudgetError("time", time.monotonic() - self.began, stored)
         if self.max_labels is not None and stored > self.max_labels:
-            raise SearchBudgetError("label", self.max_labels, stored)
+            raise SearchBudgetError("label", time.monotonic() - self.began, stored)
 
 
 class _Labels:
