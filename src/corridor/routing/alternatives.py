@@ -102,17 +102,15 @@ def corridor_candidates(
     )  # fmt: skip
     first = int(criteria[0])
     best = sorted(found, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
+    countries = [countries_of(network, p.edges) for p in best]
     seen = {countries_of(network, p.edges) for p in shown}
-
-    def rank(p: LabelPath) -> int:
-        countries = countries_of(network, p.edges)
-        detour = len(set(countries)) < len(countries)  # leaves a country and comes back
-        return 2 * detour + (countries in seen)
-
+    detour = [len(set(c)) < len(c) for c in countries]  # leaves a country and comes back
+    left = list(range(len(best)))
     chosen: list[LabelPath] = []
-    while best and len(chosen) < 3 * count:
-        pick = min(best, key=rank)  # min keeps the first of equal rank: the best by criterion
-        best.remove(pick)
-        chosen.append(pick)
-        seen.add(countries_of(network, pick.edges))
+    while left and len(chosen) < 3 * count:
+        # min keeps the first of equal rank: the best by the first criterion
+        pick = min(left, key=lambda i: 2 * detour[i] + (countries[i] in seen))
+        left.remove(pick)
+        chosen.append(best[pick])
+        seen.add(countries[pick])
     return chosen

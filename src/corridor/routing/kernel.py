@@ -14,6 +14,8 @@ Rules (docs/engine.md gives the reasons):
   a is strictly better on cost or CO2e (waiting cannot absorb that) or a <= b on every component.
 - at the destination, a beats b when a <= b on the key and is strictly better somewhere, or
   ties it and comes first in `order`.
+- loose: the key alone decides at a vertex (a one-label-per-vertex search for an optimum's
+  value); cutoff: labels whose key[0] plus its lower bound exceeds it go (an optimum known).
 - target pruning: a label goes when a destination label beats its optimistic completion
   (figures plus lower bounds); with eps > 0 also when one eps-covers that completion and the
   completion could not dominate any destination label. A destination label that eps-covers a
@@ -109,7 +111,7 @@ def _heap_pop(heap: I32, size: int, val: F64, order: I64, ncomp: int) -> int:
 
 
 def _vertex_beats(val: F64, tr: I32, a: int, b: int, key: I64, ncomp: int, capped: bool) -> bool:
-    """Label a makes label b useless at their common vertex."""
+    """Label a makes label b useless at their common vertex (ncomp 0: the key alone decides)."""
     if capped and tr[a] > tr[b]:
         return False
     additive = False
@@ -240,10 +242,13 @@ def _add_label(
     nxt: I32,
     head: I32,
     key: I64,
-    ncomp: int,
+    full: int,
     capped: bool,
 ) -> bool:
-    """Insert label `lid` into vertex v's bag, dropping the labels it beats; False if beaten."""
+    """Insert label `lid` into vertex v's bag, dropping the labels it beats; False if beaten.
+
+    `full`: how many components the tie check compares (0: the key alone decides).
+    """
     prev = -1
     f = head[v]
     while f >= 0:  # unlink dead labels on the way
@@ -254,13 +259,13 @@ def _add_label(
             else:
                 nxt[prev] = following
         else:
-            if _vertex_beats(val, tr, f, lid, key, ncomp, capped):
+            if _vertex_beats(val, tr, f, lid, key, full, capped):
                 return False
             prev = f
         f = following
     f = head[v]
     while f >= 0:
-        if _vertex_beats(val, tr, lid, f, key, ncomp, capped):
+        if _vertex_beats(val, tr, lid, f, key, full, capped):
             alive[f] = 0
         f = nxt[f]
     nxt[lid] = head[v]
@@ -287,6 +292,8 @@ def run(
     eps: float,
     start: float,
     prune: bool,
+    loose: bool,
+    cutoff: float,
     vertex: I32,
     val: F64,
     tr: I32,
@@ -304,6 +311,8 @@ def run(
     n = indptr.shape[0] - 1
     cap = val.shape[0]
     capped = max_transfers >= 0
+    full = 0 if loose else ncomp
+    c0 = key[0]
     beta = np.empty(4, np.float64)
     if counters[SEEDED] == 0:
         counters[SEEDED] = 1
@@ -322,7 +331,7 @@ def run(
             edge_of[lid] = -1
             depart[lid] = start
             alive[lid] = 1
-            if _add_label(lid, s, val, tr, alive, nxt, head, key, ncomp, capped):
+            if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped):
                 counters[N_LABELS] = lid + 1
                 counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
     pops = 0
@@ -339,12 +348,13 @@ def run(
         counters[POPS] += 1
         if not alive[u_lid]:
             continue
-        if prune:
-            for c in range(4):
-                beta[c] = val[u_lid, c] + bounds[u, c]
-            if _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start):
-                alive[u_lid] = 0
-                continue
+        for c in range(4):
+            beta[c] = val[u_lid, c] + bounds[u, c]
+        if beta[c0] > cutoff + EPS or (
+            prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start)
+        ):
+            alive[u_lid] = 0
+            continue
         t = val[u_lid, TIME]
         t90 = val[u_lid, P90]
         for e in range(indptr[u], indptr[u + 1]):
@@ -378,12 +388,13 @@ def run(
                 if _add_final(lid, val, alive, nxt, head, n, key, order, ncomp, eps, start):
                     counters[N_LABELS] = lid + 1
                 continue
-            if prune:
-                for c in range(4):
-                    beta[c] = val[lid, c] + bounds[v, c]
-                if _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start):
-                    continue
-            if _add_label(lid, v, val, tr, alive, nxt, head, key, ncomp, capped):
+            for c in range(4):
+                beta[c] = val[lid, c] + bounds[v, c]
+            if beta[c0] > cutoff + EPS or (
+                prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start)
+            ):
+                continue
+            if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped):
                 counters[N_LABELS] = lid + 1
                 counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
     return DONE
@@ -434,24 +445,30 @@ def _threshold(val: F64, alive: U8, nxt: I32, first: int, c: int, k: int, csig: 
 
     Each country sequence counts once, by its best label; inf while fewer than k are known.
     """
-    keys = np.empty(0, np.uint64)
-    best = np.empty(0, np.float64)
+    size = 0
+    f = first
+    while f >= 0:
+        size += 1
+        f = nxt[f]
+    keys = np.empty(size, np.uint64)
+    best = np.empty(size, np.float64)
+    m = 0
     f = first
     while f >= 0:
         if alive[f]:
-            found = False
-            for i in range(keys.shape[0]):
-                if keys[i] == csig[f]:
-                    found = True
-                    if val[f, c] < best[i]:
-                        best[i] = val[f, c]
-            if not found:
-                keys = np.append(keys, csig[f])
-                best = np.append(best, val[f, c])
+            i = 0
+            while i < m and keys[i] != csig[f]:
+                i += 1
+            if i == m:
+                keys[m] = csig[f]
+                best[m] = val[f, c]
+                m += 1
+            elif val[f, c] < best[i]:
+                best[i] = val[f, c]
         f = nxt[f]
-    if best.shape[0] < k:
+    if m < k:
         return np.inf
-    return float(np.sort(best)[k - 1])
+    return float(np.sort(best[:m])[k - 1])
 
 
 def run_corridors(

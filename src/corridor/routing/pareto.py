@@ -215,8 +215,10 @@ def search(
     deadline: float | None = None,
     max_labels: int | None = None,
     tie_break: Sequence[int] | None = None,
+    optima: bool = True,
 ) -> tuple[list[LabelPath], SearchStats]:
-    """`pareto_paths` with what the search cost."""
+    """`pareto_paths` with what the search cost; `optima=False` skips adding the exact optima
+    to an eps front (to measure what eps alone costs)."""
     crit = tuple(dict.fromkeys(int(c) for c in criteria))
     if not crit:
         raise ValueError("criteria must name at least one of TIME, COST, CO2E, P90")
@@ -227,7 +229,9 @@ def search(
     if len(crit) == 1 or epsilon == 0.0:
         return runner.paths(crit, _order(crit, tie_break), 0.0), runner.stats()
     front = runner.paths(crit, _order(crit, tie_break), epsilon)
-    for c in crit:  # each criterion's exact optimum, then the criteria in the query's order
+    for c in (
+        crit if optima else ()
+    ):  # each criterion's exact optimum, then the criteria in the query's order
         rest = tuple(x for x in crit if x != c)
         front += runner.paths((c,), _order((c, *rest), tie_break), 0.0)
     return _merge(front, crit, _order(crit, tie_break)), runner.stats()
@@ -284,7 +288,24 @@ class _Runner:
         return SearchStats(labels=self.labels, pops=self.pops, searches=self.searches)
 
     def paths(self, crit: tuple[int, ...], order: tuple[int, ...], eps: float) -> list[LabelPath]:
-        """Run one search to the end and read its destination labels back as paths."""
+        """Run one search to the end and read its destination labels back as paths.
+
+        A lone clock criterion (time, P90) keeps several labels per vertex for the tie rule;
+        a one-label-per-vertex search first finds the optimum's value, and the exact search
+        then drops every label that cannot reach it.
+        """
+        cutoff = np.inf
+        if len(crit) == 1 and crit[0] in (TIME, P90):
+            found = self._run(crit, order, 0.0, True, np.inf)
+            cutoff = min((float(self._value(p, crit[0])) for p in found), default=np.inf)
+        return self._run(crit, order, eps, False, cutoff)
+
+    def _value(self, path: LabelPath, c: int) -> float:
+        return path.arrival if c == TIME else path.p90_arrival
+
+    def _run(
+        self, crit: tuple[int, ...], order: tuple[int, ...], eps: float, loose: bool, cutoff: float
+    ) -> list[LabelPath]:
         run = kernel.compiled()
         sp = self.space
         n = sp.graph.n_vertices
@@ -297,7 +318,7 @@ class _Runner:
             status = run(
                 sp.indptr, sp.dst, sp.columns, sp.is_transfer, sp.schedule, sp.tt_offsets,
                 sp.tt_hours, self.usable, self.is_target, self.bounds, self.sources, key,
-                ordering, ncomp, self.max_transfers, eps, self.start, self.prune,
+                ordering, ncomp, self.max_transfers, eps, self.start, self.prune, loose, cutoff,
                 *arrays.state(), POPS_PER_CHECK,
             )  # fmt: skip
             self._check(arrays)
@@ -407,15 +428,17 @@ class _Labels:
     def _path(self, lid: int, start: float, robust: bool) -> LabelPath:
         chain = []
         cur = lid
-        while self.edge[cur] >= 0:
+        edge, parent = self.edge, self.parent
+        while edge[cur] >= 0:
             chain.append(cur)
-            cur = int(self.parent[cur])
+            cur = int(parent[cur])
         chain.reverse()
+        at = np.array(chain, dtype=np.int64)
         return LabelPath(
-            edges=tuple(int(self.edge[i]) for i in chain),
-            ready=tuple(float(self.val[self.parent[i], TIME]) for i in chain),
-            depart=tuple(float(self.depart[i]) for i in chain),
-            arrive=tuple(float(self.val[i, TIME]) for i in chain),
+            edges=tuple(edge[at].tolist()),
+            ready=tuple(self.val[parent[at], TIME].tolist()),
+            depart=tuple(self.depart[at].tolist()),
+            arrive=tuple(self.val[at, TIME].tolist()),
             start=start,
             cost=float(self.val[lid, COST]),
             co2e=float(self.val[lid, CO2E]),
@@ -428,27 +451,32 @@ def _merge(
     paths: list[LabelPath], crit: tuple[int, ...], order: tuple[int, ...]
 ) -> list[LabelPath]:
     """One path per distinct criteria vector (the first in `order`), dominated ones dropped."""
+    vectors = [tuple(p.figures()[c] for c in crit) for p in paths]
 
-    def vec(p: LabelPath) -> tuple[float, ...]:
-        return tuple(p.figures()[c] for c in crit)
-
-    def dominated(p: LabelPath) -> bool:
-        a = vec(p)
+    def dominated(a: tuple[float, ...]) -> bool:
         return any(
             all(y <= x + EPS for x, y in zip(a, b, strict=True))
             and any(y < x - EPS for x, y in zip(a, b, strict=True))
-            for b in map(vec, paths)
+            for b in vectors
         )
 
-    kept: list[LabelPath] = []
-    for p in sorted(paths, key=lambda p: (*(p.figures()[c] for c in order if c in crit), p.edges)):
-        if dominated(p):
+    ranked = sorted(
+        range(len(paths)),
+        key=lambda i: (*(paths[i].figures()[c] for c in order if c in crit), paths[i].edges),
+    )
+    kept: list[int] = []
+    for i in ranked:
+        if dominated(vectors[i]):
             continue
-        if any(all(abs(x - y) <= EPS for x, y in zip(vec(p), vec(q), strict=True)) for q in kept):
-            continue
-        kept.append(p)
-    kept.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
-    return kept
+        same = (
+            all(abs(x - y) <= EPS for x, y in zip(vectors[i], vectors[k], strict=True))
+            for k in kept
+        )
+        if not any(same):
+            kept.append(i)
+    out = [paths[i] for i in kept]
+    out.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
+    return out
 
 
 def corridor_paths(
