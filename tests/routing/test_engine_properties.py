@@ -144,6 +144,7 @@ plan_queries = st.fixed_dictionaries(
         "max_transfers": st.sampled_from((None, None, 1)),
         "od": st.tuples(st.integers(0, 5), st.integers(0, 5)),
         "thin": st.booleans(),
+        "epsilon": st.sampled_from((None, 0.0, 0.1)),
     }
 )
 
@@ -164,6 +165,7 @@ def test_plan_shows_every_optimum_and_only_honest_labels(spec: Spec, q: dict[str
         constraints=corridor.Constraints(max_transfers=q["max_transfers"]),
         thin=q["thin"],
         alternatives=3,
+        epsilon=q["epsilon"],
     )
     try:
         result = corridor.plan(net, query)

@@ -93,7 +93,7 @@ def route(
             min=0.0,
             max=1.0,
             help="Search tolerance: drop routes within this fraction of a found one on every "
-            "criterion (default 0.01; 0 with --all-routes: exact). Optima stay exact.",
+            "criterion (default 0: exact). Each criterion's optimum stays exact.",
         ),
     ] = None,
     time_limit: Annotated[

@@ -8,8 +8,10 @@ check a deadline and a label budget, or grow the label arrays, and call again.
 
 Rules (docs/engine.md gives the reasons):
 - key: the query's criteria (component indices); ncomp: 3, or 4 with the P90 clock.
-- order: the key, then the other components; the heap pops labels in this lexicographic order,
-  and exact ties on the key are decided by it at the destination.
+- order: the key, then the other components; the heap pops labels in this lexicographic order
+  of their figures plus the lower bounds to the destination (A*-like: the bounds are
+  consistent, so the order stays monotone along paths and at a vertex), and exact ties on the
+  key are decided by it at the destination.
 - at a vertex, label a beats b when a <= b on the key (and on transfers when capped) and either
   a is strictly better on cost or CO2e (waiting cannot absorb that) or a <= b on every component.
 - at the destination, a beats b when a <= b on the key and is strictly better somewhere, or
@@ -210,11 +212,20 @@ def _add_final(
     start: float,
 ) -> bool:
     """Insert label `lid` into the destination bag (head[n]); False if it is rejected."""
+    prev = -1
     f = head[n]
-    while f >= 0:
-        if alive[f] and _final_beats(val[f], val[lid], key, order, ncomp):
-            return False
-        f = nxt[f]
+    while f >= 0:  # unlink dead labels on the way: pruning scans this bag for every label
+        following = nxt[f]
+        if not alive[f]:
+            if prev < 0:
+                head[n] = following
+            else:
+                nxt[prev] = following
+        else:
+            if _final_beats(val[f], val[lid], key, order, ncomp):
+                return False
+            prev = f
+        f = following
     removed = False
     f = head[n]
     while f >= 0:
@@ -296,6 +307,7 @@ def run(
     cutoff: float,
     vertex: I32,
     val: F64,
+    hkey: F64,
     tr: I32,
     parent: I32,
     edge_of: I32,
@@ -333,7 +345,9 @@ def run(
             alive[lid] = 1
             if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped):
                 counters[N_LABELS] = lid + 1
-                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
+                for c in range(4):
+                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
+                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     pops = 0
     while counters[HEAP_SIZE] > 0:
         if pops >= max_pops:
@@ -342,7 +356,7 @@ def run(
         u = vertex[u_lid]
         if counters[N_LABELS] + (indptr[u + 1] - indptr[u]) + 1 > cap:
             return GROW
-        _heap_pop(heap, counters[HEAP_SIZE], val, order, ncomp)
+        _heap_pop(heap, counters[HEAP_SIZE], hkey, order, ncomp)
         counters[HEAP_SIZE] -= 1
         pops += 1
         counters[POPS] += 1
@@ -396,7 +410,9 @@ def run(
                 continue
             if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped):
                 counters[N_LABELS] = lid + 1
-                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
+                for c in range(4):
+                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
+                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     return DONE
 
 
@@ -475,7 +491,7 @@ def run_corridors(
     indptr: I64, dst: I32, weights: F64, is_transfer: I8, schedule: I32, tt_offsets: I64,
     tt_hours: F64, usable: U8, is_target: U8, bounds: F64, sources: I64, order: I64, ncomp: int,
     max_transfers: int, start: float, edge_mul: U64, edge_add: U64, country_mul: U64,
-    country_add: U64, covered: U64, per_vertex: int, wanted: int, vertex: I32, val: F64, tr: I32,
+    country_add: U64, covered: U64, per_vertex: int, wanted: int, vertex: I32, val: F64, hkey: F64, tr: I32,
     parent: I32, edge_of: I32, depart: F64, alive: U8, nxt: I32, head: I32, heap: I32, sig: U64,
     csig: U64, counters: I64, max_pops: int,
 ) -> int:  # fmt: skip
@@ -513,7 +529,9 @@ def run_corridors(
                 lid, s, val, sig, alive, nxt, head, order, ncomp, per_vertex, none
             ):
                 counters[N_LABELS] = lid + 1
-                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
+                for c in range(4):
+                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
+                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     pops = 0
     limit = _threshold(val, alive, nxt, head[n], c0, wanted, csig)
     while counters[HEAP_SIZE] > 0:
@@ -523,7 +541,7 @@ def run_corridors(
         u = vertex[u_lid]
         if counters[N_LABELS] + (indptr[u + 1] - indptr[u]) + 1 > cap:
             return GROW
-        _heap_pop(heap, counters[HEAP_SIZE], val, order, ncomp)
+        _heap_pop(heap, counters[HEAP_SIZE], hkey, order, ncomp)
         counters[HEAP_SIZE] -= 1
         pops += 1
         counters[POPS] += 1
@@ -573,7 +591,9 @@ def run_corridors(
                 lid, v, val, sig, alive, nxt, head, order, ncomp, per_vertex, none
             ):
                 counters[N_LABELS] = lid + 1
-                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, val, order, ncomp)
+                for c in range(4):
+                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
+                counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     return DONE
 
 

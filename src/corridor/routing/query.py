@@ -11,9 +11,9 @@ from corridor.errors import QueryError
 from corridor.network.records import MODES
 
 CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
-# The search's default epsilon when near-ties are thinned anyway (docs/engine.md): a route is
-# dropped when one found is within 1% of it on every criterion; each criterion's optimum stays.
-DEFAULT_EPSILON = 0.01
+# The search's epsilon when a query gives none: exact. An eps search prunes at the destination
+# only and, measured (docs/engine.md), saves too few labels to pay for its exact-optima searches.
+DEFAULT_EPSILON = 0.0
 # "p90": a robust time, the arrival if every leg took its P90 time (a conservative bound)
 ROUTING_CRITERIA: tuple[str, ...] = (*CRITERIA, "p90")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -95,8 +95,8 @@ class Query:
     besides time, cost and co2e, `p90` is a robust time: the arrival if every leg took its P90.
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
     (near-ties to a shipper), never a criterion's optimum; `thin=False` returns the exact Pareto
-    set, exact ties collapsed. `epsilon` is the search's relative tolerance (None: 0.01 when
-    thinning, else 0, exact); `time_limit` stops the search after that many seconds.
+    set, exact ties collapsed. `epsilon` is the search's relative tolerance (None: DEFAULT_EPSILON
+    when thinning, else 0, exact); `time_limit` stops the search after that many seconds.
     """
 
     origin: str
