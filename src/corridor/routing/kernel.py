@@ -180,8 +180,18 @@ def _pruned(
     ncomp: int,
     eps: float,
     start: float,
+    ideal: F64,
 ) -> bool:
-    """A destination label beats (or, with eps, eps-covers harmlessly) the bound vector `beta`."""
+    """A destination label beats (or, with eps, eps-covers harmlessly) the bound vector `beta`.
+
+    `ideal` holds the least of each figure over the destination labels: when `beta` is better
+    than all of them on a criterion (by more than eps), none can beat or cover it.
+    """
+    for j in range(key.shape[0]):
+        c = key[j]
+        base = start if (c == TIME or c == P90) else 0.0
+        if (1.0 + eps) * (beta[c] - base) + EPS < ideal[c] - base:
+            return False
     covered = False
     below = False
     f = final_head
@@ -316,6 +326,7 @@ def run(
     nxt: I32,
     head: I32,
     heap: I32,
+    ideal: F64,
     counters: I64,
     max_pops: int,
 ) -> int:
@@ -365,7 +376,7 @@ def run(
         for c in range(4):
             beta[c] = val[u_lid, c] + bounds[u, c]
         if beta[c0] > cutoff + EPS or (
-            prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start)
+            prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start, ideal)
         ):
             alive[u_lid] = 0
             continue
@@ -401,11 +412,14 @@ def run(
             if is_target[v]:
                 if _add_final(lid, val, alive, nxt, head, n, key, order, ncomp, eps, start):
                     counters[N_LABELS] = lid + 1
+                    for c in range(4):
+                        ideal[c] = min(ideal[c], val[lid, c])
                 continue
             for c in range(4):
                 beta[c] = val[lid, c] + bounds[v, c]
             if beta[c0] > cutoff + EPS or (
-                prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start)
+                prune
+                and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start, ideal)
             ):
                 continue
             if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped):

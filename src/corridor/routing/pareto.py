@@ -319,7 +319,7 @@ class _Runner:
                 sp.indptr, sp.dst, sp.columns, sp.is_transfer, sp.schedule, sp.tt_offsets,
                 sp.tt_hours, self.usable, self.is_target, self.bounds, self.sources, key,
                 ordering, ncomp, self.max_transfers, eps, self.start, self.prune, loose, cutoff,
-                *arrays.state(), POPS_PER_CHECK,
+                *arrays.state()[:-1], arrays.ideal, arrays.counters, POPS_PER_CHECK,
             )  # fmt: skip
             self._check(arrays)
             if status == kernel.DONE:
@@ -387,6 +387,7 @@ class _Labels:
         self.nxt = np.empty(capacity, np.int32)
         self.head = np.full(n + 1, -1, np.int32)
         self.heap = np.empty(capacity, np.int32)
+        self.ideal = np.full(4, np.inf)  # the least of each figure at the destination
         self.sig = np.zeros(capacity, np.uint64)
         self.csig = np.zeros(capacity, np.uint64)
         self.counters = np.zeros(4, np.int64)
