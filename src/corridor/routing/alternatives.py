@@ -43,15 +43,11 @@ def edge_signatures(network: Network) -> Signatures:
         name: i + 1 for i, name in enumerate(sorted({x for v in per_edge.values() for x in v}))
     }
     mul, add = _fold(len(g.dst), per_edge, codes)
-    country = [n.country for n in network.nodes]
-    moves = np.flatnonzero(g.kind == MOVE).tolist()
-    into = {
-        e: [country[int(g.dst_node[e])]]
-        for e in moves
-        if country[int(g.src_node[e])] != country[int(g.dst_node[e])]
-    }
-    names = {c: i + 1 for i, c in enumerate(sorted(set(country)))}
-    country_mul, country_add = _fold(len(g.dst), into, names)
+    names = sorted({n.country for n in network.nodes})
+    code = np.array([names.index(n.country) + 1 for n in network.nodes], dtype=np.uint64)
+    into = (g.kind == MOVE) & (code[g.src_node] != code[g.dst_node])
+    country_mul = np.where(into, np.uint64(_BASE), np.uint64(1)).astype(np.uint64)
+    country_add = np.where(into, code[g.dst_node], np.uint64(0)).astype(np.uint64)
     return mul, add, country_mul, country_add
 
 
