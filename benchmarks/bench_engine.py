@@ -2,7 +2,8 @@
 
     python benchmarks/bench_engine.py            # or: python benchmarks/run.py --sections engine
 
-Figures (warm medians of 20 runs, Xi'an -> Duisburg, departing 2026-12-01):
+Figures (warm medians of 20 runs, CPU time of this process, so that other work on a shared
+machine does not inflate them; Xi'an -> Duisburg, departing 2026-12-01):
 - plan() with the default 3 alternatives, and without; the Pareto search alone, exact and eps;
 - "before": the same calls on the tree at BASE_REF (the pure-Python engine and the 24
   alternative searches), run in a subprocess from `git archive`, so the peer is measured in the
@@ -25,7 +26,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import Options, Report, Section, Target, timed
+from harness import Options, Report, Section, Target
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_REF = "4de5665"  # the last commit with the pure-Python engine
@@ -51,7 +52,7 @@ def med(call):
     call()
     out = []
     for _ in range(int(sys.argv[1])):
-        t0 = time.perf_counter(); call(); out.append(time.perf_counter() - t0)
+        t0 = time.process_time(); call(); out.append(time.process_time() - t0)
     return statistics.median(out) * 1e3
 print(json.dumps({
     "plan": med(lambda: corridor.plan(net, q)),
@@ -122,7 +123,7 @@ def _scipy_peer_ms(net: object, weights: object) -> float:
     n = g.n_vertices
     matrix = csr_array((np.maximum(w[first], 1e-12), (s[first], d[first])), shape=(n, n))
     origin = int(g.vertices_of_node[net.node_index["CN_XIA"]][0])  # type: ignore[attr-defined]
-    return statistics.median(timed(lambda: dijkstra(matrix, indices=origin), REPEATS)) * 1e3
+    return _cpu_median(lambda: dijkstra(matrix, indices=origin)) * 1e3
 
 
 def _epsilon_gaps(net: object, epsilons: tuple[float, ...]) -> dict[float, list[float]]:
@@ -171,7 +172,7 @@ def engine(options: Options, report: Report) -> None:
 
     def median_ms(call: object) -> float:
         call()  # type: ignore[operator]
-        return statistics.median(timed(call, REPEATS)) * 1e3  # type: ignore[arg-type]
+        return _cpu_median(call) * 1e3
 
     now = {
         "plan": median_ms(lambda: corridor.plan(net, query)),
