@@ -10,7 +10,15 @@ from random_networks import Spec, write_package
 
 import corridor
 from corridor.routing.clock import EPOCH
-from corridor.routing.pareto import COST, TIME, lower_bounds, pareto_paths, prepare
+from corridor.routing.pareto import (
+    COST,
+    P90,
+    TIME,
+    corridor_paths,
+    lower_bounds,
+    pareto_paths,
+    prepare,
+)
 from corridor.routing.weights import Exclusions, edge_weights, shipment_of
 
 
@@ -164,3 +172,28 @@ def test_a_label_budget_stops_the_search_with_a_typed_error(tmp_path: Path) -> N
         pareto_paths(search_space(net), sources, targets, 0.0, max_labels=1)
     with pytest.raises(corridor.errors.SearchBudgetError, match="time limit"):
         pareto_paths(search_space(net), sources, targets, 0.0, deadline=0.0)
+
+
+def test_p90_plans_label_every_alternative_by_a_shown_route(eurasia: corridor.Network) -> None:
+    for criteria in (("p90", "cost"), ("cost", "p90")):
+        query = corridor.Query("Xi'an", "Duisburg", depart=EPOCH, criteria=criteria, alternatives=3)
+        result = corridor.plan(eurasia, query)
+        assert len(result.routes) - len(result.pareto_routes) <= 3
+        for route in result.alternatives:
+            assert route.dominated_by is not None
+            assert result.routes[route.dominated_by].pareto
+
+
+def test_corridor_candidates_carry_the_p90_clock_when_a_criterion_needs_it(
+    eurasia: corridor.Network,
+) -> None:
+    from corridor.routing.alternatives import edge_signatures
+
+    g = eurasia.graph
+    ends = [g.vertices_of_node[eurasia.node_index[p]] for p in ("CN_XIA", "DE_DUI")]
+    for criteria in ([COST, P90], [P90]):
+        paths = corridor_paths(
+            search_space(eurasia), *ends, 0.0, criteria, edge_signatures(eurasia)
+        )
+        assert paths
+        assert all(p.p90_arrival >= p.arrival for p in paths)  # NaN compares False

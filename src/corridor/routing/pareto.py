@@ -337,12 +337,16 @@ class _Runner:
         covered: Sequence[int],
         per_vertex: int,
         wanted: int,
+        robust: bool,
     ) -> list[LabelPath]:
-        """The best path (in `order`) of each corridor signature not `covered` (see kernel)."""
+        """The best path (in `order`) of each corridor signature not `covered` (see kernel).
+
+        `robust` runs the P90 clock, so that paths carry it when a criterion needs it.
+        """
         run = kernel.compiled("run_corridors")
         sp = self.space
         n = sp.graph.n_vertices
-        ncomp = 4 if P90 in order[:1] else 3
+        ncomp = 4 if robust or P90 in order[:1] else 3
         arrays = _Labels(max(1024, 4 * n), n)
         ordering = np.array([c for c in order if c < ncomp], dtype=np.int64)
         shown = np.array(sorted(set(covered)), dtype=np.uint64)
@@ -506,8 +510,10 @@ def corridor_paths(
     """
     runner = _Runner(space, sources, targets, start, max_transfers, True, banned)
     runner.deadline, runner.max_labels = deadline, max_labels
-    order = _order(tuple(int(c) for c in criteria), None)
-    return runner.corridor_paths(order, signatures, covered, per_vertex, wanted)
+    crit = tuple(int(c) for c in criteria)
+    return runner.corridor_paths(
+        _order(crit, None), signatures, covered, per_vertex, wanted, P90 in crit
+    )
 
 
 def warm_up() -> None:

@@ -98,7 +98,8 @@ def _classify(
 ) -> tuple[list[LabelPath], list[tuple[LabelPath, int]]]:
     """Shown Pareto routes (fastest first) and alternatives with the shown route beating each.
 
-    A candidate dominated by a shown route is an alternative. One that no route of the front
+    Candidates are taken in their order, up to `query.alternatives` in all. A candidate
+    dominated by a shown route is an alternative. One that no route of the front
     comes within (1 + epsilon) of is Pareto-optimal (the front eps-covers the exact front, so
     a route dominating it would be covered), and joins the Pareto routes. The rest are dropped:
     they may be dominated by a route that thinning hid.
@@ -107,14 +108,15 @@ def _classify(
     pareto = list(kept)
     dominated: list[LabelPath] = []
     for path in candidates:
+        if len(pareto) - len(kept) + len(dominated) >= query.alternatives:
+            break
         if any(_dominates(p, path, crit) for p in kept):
             dominated.append(path)
         elif not any(_eps_covers(p, path, crit, epsilon) for p in front):
             pareto.append(path)
     pareto.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
-    chosen = dominated[: query.alternatives]
     out = []
-    for path in chosen:
+    for path in dominated:
         by = next(i for i, p in enumerate(pareto) if _dominates(p, path, crit))
         out.append((path, by))
     return pareto, out
