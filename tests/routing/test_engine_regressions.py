@@ -197,3 +197,23 @@ def test_corridor_candidates_carry_the_p90_clock_when_a_criterion_needs_it(
         )
         assert paths
         assert all(p.p90_arrival >= p.arrival for p in paths)  # NaN compares False
+
+
+def test_with_epsilon_merging_plan_shows_no_dominated_route_as_pareto(tmp_path: Path) -> None:
+    # to N1 in 10 h for USD 100 or 11 h for USD 95 (merged away at eps 0.1); from N1 only on
+    # Tuesday 00:00: both then arrive at hour 29, and the cheaper dominates. Also direct:
+    # fast and dear (20 h, USD 500) and slow and cheap (200 h, USD 10).
+    tuesday = {"service_id": "S", "link_id": "C", "direction": "forward", "kind": "weekly"}
+    net = network(
+        tmp_path,
+        road("A", "N0", "N1", 10, 100),
+        road("B", "N0", "N1", 11, 95),
+        road("C", "N1", "N2", 5, 0),
+        road("F", "N0", "N2", 20, 500),
+        road("H", "N0", "N2", 200, 10),
+        services=[{**tuesday, "weekdays": ["Tue"], "hour": 0}],
+    )
+    query = corridor.Query("N0", "N2", depart=EPOCH, thin=False, epsilon=0.1, alternatives=0)
+    shown = {(r.transit_hours, r.cost_usd) for r in corridor.plan(net, query).routes}
+    assert (29.0, 100.0) not in shown
+    assert (29.0, 95.0) in shown

@@ -17,7 +17,11 @@ Rules (docs/engine.md gives the reasons):
 - at the destination, a beats b when a <= b on the key and is strictly better somewhere, or
   ties it and comes first in `order`.
 - loose: the key alone decides at a vertex (a one-label-per-vertex search for an optimum's
-  value); cutoff: labels whose key[0] plus its lower bound exceeds it go (an optimum known).
+  value); upper: labels whose figures plus lower bounds exceed it on a key criterion go (an
+  optimum known, or a box to search in).
+- merge > 0: a label within a factor (1 + merge) of a label of its vertex on every criterion
+  is dropped (eps-dominance at every vertex; errors compound along a path, and a route
+  returned may be dominated by a dropped one: the planner checks the routes it shows).
 - target pruning: a label goes when a destination label beats its optimistic completion
   (figures plus lower bounds); with eps > 0 also when one eps-covers that completion and the
   completion could not dominate any destination label. A destination label that eps-covers a
@@ -208,6 +212,14 @@ def _pruned(
     return covered and not below
 
 
+def _above(beta: F64, upper: F64, key: I64) -> bool:
+    for j in range(key.shape[0]):
+        c = key[j]
+        if beta[c] > upper[c] + EPS:
+            return True
+    return False
+
+
 def _add_final(
     lid: int,
     val: F64,
@@ -265,6 +277,8 @@ def _add_label(
     key: I64,
     full: int,
     capped: bool,
+    merge: float,
+    start: float,
 ) -> bool:
     """Insert label `lid` into vertex v's bag, dropping the labels it beats; False if beaten.
 
@@ -281,6 +295,12 @@ def _add_label(
                 nxt[prev] = following
         else:
             if _vertex_beats(val, tr, f, lid, key, full, capped):
+                return False
+            if (
+                merge > 0.0
+                and (not capped or tr[f] <= tr[lid])
+                and _eps_covers(val[f], val[lid], key, merge, start)
+            ):
                 return False
             prev = f
         f = following
@@ -314,7 +334,8 @@ def run(
     start: float,
     prune: bool,
     loose: bool,
-    cutoff: float,
+    upper: F64,
+    merge: float,
     vertex: I32,
     val: F64,
     hkey: F64,
@@ -335,7 +356,6 @@ def run(
     cap = val.shape[0]
     capped = max_transfers >= 0
     full = 0 if loose else ncomp
-    c0 = key[0]
     beta = np.empty(4, np.float64)
     if counters[SEEDED] == 0:
         counters[SEEDED] = 1
@@ -354,7 +374,7 @@ def run(
             edge_of[lid] = -1
             depart[lid] = start
             alive[lid] = 1
-            if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped):
+            if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped, merge, start):
                 counters[N_LABELS] = lid + 1
                 for c in range(4):
                     hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
@@ -375,7 +395,7 @@ def run(
             continue
         for c in range(4):
             beta[c] = val[u_lid, c] + bounds[u, c]
-        if beta[c0] > cutoff + EPS or (
+        if _above(beta, upper, key) or (
             prune and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start, ideal)
         ):
             alive[u_lid] = 0
@@ -417,12 +437,12 @@ def run(
                 continue
             for c in range(4):
                 beta[c] = val[lid, c] + bounds[v, c]
-            if beta[c0] > cutoff + EPS or (
+            if _above(beta, upper, key) or (
                 prune
                 and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start, ideal)
             ):
                 continue
-            if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped):
+            if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped, merge, start):
                 counters[N_LABELS] = lid + 1
                 for c in range(4):
                     hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
@@ -625,6 +645,7 @@ _HELPERS = (
     "_pruned",
     "_add_final",
     "_add_label",
+    "_above",
     "_lex_less",
     "_add_corridor_label",
     "_threshold",

@@ -216,9 +216,11 @@ def search(
     max_labels: int | None = None,
     tie_break: Sequence[int] | None = None,
     optima: bool = True,
+    merge: bool = False,
 ) -> tuple[list[LabelPath], SearchStats]:
     """`pareto_paths` with what the search cost; `optima=False` skips adding the exact optima
-    to an eps front (to measure what eps alone costs)."""
+    to an eps front (to measure what eps alone costs). `merge=True` also applies eps at every
+    vertex: far fewer labels, but a route returned may then be dominated (see `dominators`)."""
     crit = tuple(dict.fromkeys(int(c) for c in criteria))
     if not crit:
         raise ValueError("criteria must name at least one of TIME, COST, CO2E, P90")
@@ -228,13 +230,35 @@ def search(
     runner.deadline, runner.max_labels = deadline, max_labels
     if len(crit) == 1 or epsilon == 0.0:
         return runner.paths(crit, _order(crit, tie_break), 0.0), runner.stats()
-    front = runner.paths(crit, _order(crit, tie_break), epsilon)
-    for c in (
-        crit if optima else ()
-    ):  # each criterion's exact optimum, then the criteria in the query's order
+    front = runner.paths(crit, _order(crit, tie_break), epsilon, epsilon if merge else 0.0)
+    # each criterion's exact optimum, ties by the other criteria in the query's order
+    for c in crit if optima else ():
         rest = tuple(x for x in crit if x != c)
         front += runner.paths((c,), _order((c, *rest), tie_break), 0.0)
     return _merge(front, crit, _order(crit, tie_break)), runner.stats()
+
+
+def dominators(
+    space: SearchSpace,
+    sources: Sequence[int],
+    targets: Sequence[int],
+    start: float,
+    criteria: Sequence[int],
+    path: LabelPath,
+    max_transfers: int | None = None,
+    banned: Banned = frozenset(),
+    deadline: float | None = None,
+) -> list[LabelPath]:
+    """The exact Pareto paths no worse than `path` on every criterion (`path`'s own figures
+    among them exactly when `path` is Pareto-optimal): an exact search boxed by its figures."""
+    crit = tuple(dict.fromkeys(int(c) for c in criteria))
+    runner = _Runner(space, sources, targets, start, max_transfers, True, banned)
+    runner.deadline = deadline
+    absolute = (path.arrival, path.cost, path.co2e, path.p90_arrival)
+    upper = np.array([absolute[c] if c in crit else np.inf for c in range(4)])
+    found = runner.paths(crit, _order(crit, None), 0.0, 0.0, upper)
+    mine = path.figures()
+    return [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
 
 
 def _order(crit: Sequence[int], tie_break: Sequence[int] | None) -> tuple[int, ...]:
@@ -287,24 +311,40 @@ class _Runner:
     def stats(self) -> SearchStats:
         return SearchStats(labels=self.labels, pops=self.pops, searches=self.searches)
 
-    def paths(self, crit: tuple[int, ...], order: tuple[int, ...], eps: float) -> list[LabelPath]:
+    def paths(
+        self,
+        crit: tuple[int, ...],
+        order: tuple[int, ...],
+        eps: float,
+        merge: float = 0.0,
+        upper: npt.NDArray[np.float64] | None = None,
+    ) -> list[LabelPath]:
         """Run one search to the end and read its destination labels back as paths.
 
         A lone clock criterion (time, P90) keeps several labels per vertex for the tie rule;
         a one-label-per-vertex search first finds the optimum's value, and the exact search
-        then drops every label that cannot reach it.
+        then drops every label that cannot reach it. `upper` boxes the search (figures, clocks
+        as absolute hours); `merge` is eps-dominance at every vertex.
         """
-        cutoff = np.inf
+        box = np.full(4, np.inf) if upper is None else np.asarray(upper, dtype=np.float64)
         if len(crit) == 1 and crit[0] in (TIME, P90):
-            found = self._run(crit, order, 0.0, True, np.inf)
-            cutoff = min((float(self._value(p, crit[0])) for p in found), default=np.inf)
-        return self._run(crit, order, eps, False, cutoff)
+            found = self._run(crit, order, 0.0, True, box, 0.0)
+            best = min((float(self._value(p, crit[0])) for p in found), default=np.inf)
+            box = box.copy()
+            box[crit[0]] = min(box[crit[0]], best)
+        return self._run(crit, order, eps, False, box, merge)
 
     def _value(self, path: LabelPath, c: int) -> float:
         return path.arrival if c == TIME else path.p90_arrival
 
     def _run(
-        self, crit: tuple[int, ...], order: tuple[int, ...], eps: float, loose: bool, cutoff: float
+        self,
+        crit: tuple[int, ...],
+        order: tuple[int, ...],
+        eps: float,
+        loose: bool,
+        upper: npt.NDArray[np.float64],
+        merge: float,
     ) -> list[LabelPath]:
         run = kernel.compiled()
         sp = self.space
@@ -318,7 +358,8 @@ class _Runner:
             status = run(
                 sp.indptr, sp.dst, sp.columns, sp.is_transfer, sp.schedule, sp.tt_offsets,
                 sp.tt_hours, self.usable, self.is_target, self.bounds, self.sources, key,
-                ordering, ncomp, self.max_transfers, eps, self.start, self.prune, loose, cutoff,
+                ordering, ncomp, self.max_transfers, eps, self.start, self.prune, loose, upper,
+                merge,
                 *arrays.state()[:-1], arrays.ideal, arrays.counters, POPS_PER_CHECK,
             )  # fmt: skip
             self._check(arrays)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from corridor.errors import CorridorError, NoRouteError, QueryError
@@ -12,7 +12,14 @@ from corridor.network.places import resolve_place
 from corridor.routing.alternatives import corridor_candidates
 from corridor.routing.clock import to_datetime, to_hours
 from corridor.routing.legs import route_from_path
-from corridor.routing.pareto import CRITERION_INDEX, LabelPath, pareto_paths, prepare
+from corridor.routing.pareto import (
+    CRITERION_INDEX,
+    LabelPath,
+    dominators,
+    pareto_paths,
+    prepare,
+    search,
+)
 from corridor.routing.query import CRITERIA, Query
 from corridor.routing.result import PlanResult
 from corridor.routing.weights import Exclusions, Shipment, edge_weights, shipment_of
@@ -59,20 +66,29 @@ def plan(network: Network, query: Query) -> PlanResult:
 
     weights = edge_weights(network, resolved.shipment, resolved.exclude)
     space = prepare(graph, weights)
-    front = pareto_paths(
+    front, _ = search(
         space, sources, targets, resolved.start, criteria, max_transfers,
-        epsilon=epsilon, deadline=deadline,
+        epsilon=epsilon, deadline=deadline, merge=epsilon > 0.0,
     )  # fmt: skip
     if not front:
         raise NoRouteError(_explain_no_route(network, query, resolved))
+
+    def exact_within(path: LabelPath) -> list[LabelPath]:
+        return dominators(
+            space, sources, targets, resolved.start, criteria, path, max_transfers,
+            deadline=deadline,
+        )  # fmt: skip
+
     kept = thin(front, query.criteria, NEAR_TIE if query.thin else EXACT)
+    if epsilon > 0.0:
+        kept = _checked(kept, extremes(front, query.criteria), query.criteria, exact_within)
     extra: list[LabelPath] = []
     if query.alternatives:
         extra = corridor_candidates(
             network, space, sources, targets, resolved.start, criteria, kept,
             query.alternatives, max_transfers, deadline,
         )  # fmt: skip
-    shown, alternatives = _classify(kept, extra, front, query, epsilon)
+    shown, alternatives = _classify(kept, extra, front, query, exact_within if epsilon else None)
     routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in shown]
     for path, by in alternatives:
         route = route_from_path(network, weights, resolved.shipment, path, pareto=False)
@@ -89,20 +105,40 @@ def plan(network: Network, query: Query) -> PlanResult:
     )
 
 
+def _checked(
+    kept: list[LabelPath],
+    optima: list[LabelPath],
+    criteria: Sequence[str],
+    exact_within: Callable[[LabelPath], list[LabelPath]],
+) -> list[LabelPath]:
+    """With eps merging, a kept route may be dominated: replace each such by a Pareto route
+    that dominates it (the first in the criteria's order), found by a search boxed by it."""
+    out: list[LabelPath] = []
+    for path in kept:
+        if not any(path is o for o in optima):
+            inside = exact_within(path)
+            if not any(_same(p, path, criteria) for p in inside) and inside:
+                path = min(inside, key=lambda p: (*(_values(p)[c] for c in criteria), p.edges))
+        if not any(_same(p, path, criteria) for p in out):
+            out.append(path)
+    out.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
+    return out
+
+
 def _classify(
     kept: list[LabelPath],
     candidates: list[LabelPath],
     front: list[LabelPath],
     query: Query,
-    epsilon: float,
+    exact_within: Callable[[LabelPath], list[LabelPath]] | None,
 ) -> tuple[list[LabelPath], list[tuple[LabelPath, int]]]:
     """Shown Pareto routes (fastest first) and alternatives with the shown route beating each.
 
     Candidates are taken in their order, up to `query.alternatives` in all. A candidate
-    dominated by a shown route is an alternative. One that no route of the front
-    comes within (1 + epsilon) of is Pareto-optimal (the front eps-covers the exact front, so
-    a route dominating it would be covered), and joins the Pareto routes. The rest are dropped:
-    they may be dominated by a route that thinning hid.
+    dominated by a shown route is an alternative. One that is not, and that no route of the
+    exact front dominates or ties, is Pareto-optimal and joins the Pareto routes; with eps
+    merging (`exact_within` given) a search boxed by its figures decides instead. The rest
+    are dropped: they may be dominated by a route that thinning hid.
     """
     crit = query.criteria
     pareto = list(kept)
@@ -112,7 +148,10 @@ def _classify(
             break
         if any(_dominates(p, path, crit) for p in kept):
             dominated.append(path)
-        elif not any(_eps_covers(p, path, crit, epsilon) for p in front):
+        elif exact_within is None:
+            if not any(_dominates(p, path, crit) or _same(p, path, crit) for p in front):
+                pareto.append(path)
+        elif any(_same(p, path, crit) for p in exact_within(path)):
             pareto.append(path)
     pareto.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
     out = []
@@ -129,9 +168,9 @@ def _dominates(a: LabelPath, b: LabelPath, criteria: Sequence[str]) -> bool:
     )
 
 
-def _eps_covers(a: LabelPath, b: LabelPath, criteria: Sequence[str], epsilon: float) -> bool:
+def _same(a: LabelPath, b: LabelPath, criteria: Sequence[str]) -> bool:
     va, vb = _values(a), _values(b)
-    return all(va[c] <= (1.0 + epsilon) * vb[c] + _TOL for c in criteria)
+    return all(abs(va[c] - vb[c]) <= _TOL for c in criteria)
 
 
 def _resolve(network: Network, query: Query) -> _Resolved:
