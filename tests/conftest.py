@@ -19,6 +19,14 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_route_engine() -> None:
+    """Compile the route kernels (or load numba's cache) before any test times a request."""
+    from corridor.routing.pareto import warm_up
+
+    warm_up()
+
+
 @pytest.fixture(scope="session")
 def eurasia() -> corridor.Network:
     return corridor.load_network()

@@ -123,3 +123,19 @@ class OptionalDependencyError(CorridorError, ImportError):
         super().__init__(
             f"{feature} needs {package}; install it with `pip install 'corridor[{extra}]'`"
         )
+
+
+class SearchBudgetError(CorridorError):
+    """A route search ran past its deadline or label budget and was stopped."""
+
+    def __init__(self, what: str, spent: float, labels: int) -> None:
+        self.what = what
+        self.spent = spent
+        self.labels = labels
+        hint = (
+            "raise --time-limit (or Query(time_limit=...)), or set a larger --epsilon"
+            if what == "time"
+            else "raise max_labels, or set a larger epsilon"
+        )
+        after = f"after {spent:.3g} s" if what == "time" else f"at {labels:,} labels"
+        super().__init__(f"the route search stopped at its {what} limit {after}; {hint}")

@@ -41,6 +41,8 @@ _FLAGS = {
     "samples": "--samples",
     "deadline": "--deadline",
     "plot": "--plot",
+    "epsilon": "--epsilon",
+    "time_limit": "--time-limit",
 }
 DEFAULT_SAMPLES = 10_000  # when a deadline or the p90 criterion asks for figures without --samples
 
@@ -85,6 +87,19 @@ def route(
     all_routes: Annotated[
         bool, typer.Option("--all-routes", help="Keep near-ties (within 12 h and 5%).")
     ] = False,
+    epsilon: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Search tolerance: drop routes within this fraction of a found one on every "
+            "criterion (default 0: exact). Each criterion's optimum stays exact.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.001, help="Stop the search after SECONDS."),
+    ] = None,
     deadline: Annotated[
         str | None,
         typer.Option(help="Due date, UTC: adds each route's probability of arriving by then."),
@@ -133,6 +148,8 @@ def route(
             criteria=tuple(c for c in criteria.split(",") if c.strip()),
             alternatives=alternatives,
             thin=not all_routes,
+            epsilon=epsilon,
+            time_limit=time_limit,
         )
         result = plan_understood(net, query)
         if samples is not None or due is not None or "p90" in query.criteria:
@@ -198,8 +215,8 @@ def _print_routes(
         out.print("via (crossings and sea passages, in order):", markup=False)
         out.print(via_list(vias))
     out.print(
-        "CO2e is well-to-wheel (ISO 14083, GLEC defaults); 'alt.' routes are the best of "
-        "other corridors, dominated by a Pareto route.",
+        "CO2e is well-to-wheel (ISO 14083, GLEC defaults); 'alt.<N' routes are the best of "
+        "other corridors, each dominated by Pareto route N.",
         markup=False,
     )
     if assessment is not None and assessment.distributions:

@@ -61,7 +61,7 @@ def route_cells(rank: int, r: Route, assessment: Assessment | None) -> Row:
     """A route's cells by column key (the reliability ones only when simulated)."""
     row: Row = {
         "#": str(rank),
-        "": "Pareto" if r.pareto else "alt.",
+        "": "Pareto" if r.pareto else f"alt.<{(r.dominated_by or 0) + 1}",
         "days": f"{r.transit_days:.1f}",
         "arrives": f"{r.arrive:%Y-%m-%d}",
         "cost USD": f"{r.cost_usd:,.0f}",

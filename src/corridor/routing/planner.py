@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from corridor.errors import CorridorError, NoRouteError, QueryError
-from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
+from corridor.routing.alternatives import corridor_candidates
 from corridor.routing.clock import to_datetime, to_hours
-from corridor.routing.legs import corridor_of, countries_of, route_from_path
-from corridor.routing.pareto import CRITERION_INDEX, LabelPath, SearchSpace, pareto_paths, prepare
-from corridor.routing.query import Query
+from corridor.routing.legs import route_from_path
+from corridor.routing.pareto import (
+    CRITERION_INDEX,
+    LabelPath,
+    dominators,
+    pareto_paths,
+    prepare,
+    search,
+)
+from corridor.routing.query import CRITERIA, Query
 from corridor.routing.result import PlanResult
 from corridor.routing.weights import Exclusions, Shipment, edge_weights, shipment_of
 
@@ -28,7 +34,7 @@ NEAR_TIE: dict[str, tuple[float, float]] = {
     "p90": (12.0, 0.05),
 }
 EXACT: dict[str, tuple[float, float]] = {c: (1e-6, 0.0) for c in NEAR_TIE}
-MAX_ALTERNATIVE_SEARCHES = 24
+_TOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,13 @@ class _Resolved:
 
 
 def plan(network: Network, query: Query) -> PlanResult:
-    """The Pareto set of routes for `query`, then up to `query.alternatives` other corridors.
+    """The Pareto routes for `query` (thinned), then up to `query.alternatives` other corridors.
 
+    Each criterion's exact optimum is always among the routes. A route marked `pareto` is
+    Pareto-optimal; an alternative is dominated by the shown route `dominated_by` names.
     Raises `UnknownPlaceError`/`AmbiguousPlaceError` for places, `QueryError` for other fields,
-    and `NoRouteError` naming the constraint that removed the last route.
+    `NoRouteError` naming the constraint that removed the last route, and `SearchBudgetError`
+    when the search outruns `query.time_limit`.
     """
     resolved = _resolve(network, query)
     graph = network.graph
@@ -52,6 +61,8 @@ def plan(network: Network, query: Query) -> PlanResult:
     targets = graph.vertices_of_node[resolved.destination]
     criteria = [CRITERION_INDEX[c] for c in query.criteria]
     max_transfers = query.constraints.max_transfers
+    deadline = None if query.time_limit is None else time.monotonic() + query.time_limit
+    epsilon = query.effective_epsilon()
 
     weights = edge_weights(
         network,
@@ -60,16 +71,33 @@ def plan(network: Network, query: Query) -> PlanResult:
         destination_country=network.nodes[resolved.destination].country,
     )
     space = prepare(graph, weights)
-    paths = pareto_paths(space, sources, targets, resolved.start, criteria, max_transfers)
-    if not paths:
+    front, _ = search(
+        space, sources, targets, resolved.start, criteria, max_transfers,
+        epsilon=epsilon, deadline=deadline, merge=epsilon > 0.0,
+    )  # fmt: skip
+    if not front:
         raise NoRouteError(_explain_no_route(network, query, resolved))
-    covered = {corridor_of(network, p.edges) for p in paths}
-    kept = thin(paths, query.criteria, NEAR_TIE if query.thin else EXACT)
-    routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in kept]
-    routes.sort(key=lambda r: (r.transit_hours, r.cost_usd, r.co2e_kg, r.nodes))
+
+    def exact_within(path: LabelPath) -> list[LabelPath]:
+        return dominators(
+            space, sources, targets, resolved.start, criteria, path, max_transfers,
+            deadline=deadline,
+        )  # fmt: skip
+
+    kept = thin(front, query.criteria, NEAR_TIE if query.thin else EXACT)
+    if epsilon > 0.0:
+        kept = _checked(kept, extremes(front, query.criteria), query.criteria, exact_within)
+    extra: list[LabelPath] = []
     if query.alternatives:
-        for path in _alternatives(network, query, resolved, space, kept, covered):
-            routes.append(route_from_path(network, weights, resolved.shipment, path, pareto=False))
+        extra = corridor_candidates(
+            network, space, sources, targets, resolved.start, criteria, kept,
+            query.alternatives, max_transfers, deadline,
+        )  # fmt: skip
+    shown, alternatives = _classify(kept, extra, front, query, exact_within if epsilon else None)
+    routes = [route_from_path(network, weights, resolved.shipment, p, pareto=True) for p in shown]
+    for path, by in alternatives:
+        route = route_from_path(network, weights, resolved.shipment, path, pareto=False)
+        routes.append(replace(route, dominated_by=by))
     return PlanResult(
         origin=network.nodes[resolved.origin].node_id,
         destination=network.nodes[resolved.destination].node_id,
@@ -80,6 +108,74 @@ def plan(network: Network, query: Query) -> PlanResult:
         network=f"{network.name} {network.version}",
         routes=tuple(routes),
     )
+
+
+def _checked(
+    kept: list[LabelPath],
+    optima: list[LabelPath],
+    criteria: Sequence[str],
+    exact_within: Callable[[LabelPath], list[LabelPath]],
+) -> list[LabelPath]:
+    """With eps merging, a kept route may be dominated: replace each such by a Pareto route
+    that dominates it (the first in the criteria's order), found by a search boxed by it."""
+    out: list[LabelPath] = []
+    for path in kept:
+        if not any(path is o for o in optima):
+            inside = exact_within(path)
+            if not any(_same(p, path, criteria) for p in inside) and inside:
+                path = min(inside, key=lambda p: (*(_values(p)[c] for c in criteria), p.edges))
+        if not any(_same(p, path, criteria) for p in out):
+            out.append(path)
+    out.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
+    return out
+
+
+def _classify(
+    kept: list[LabelPath],
+    candidates: list[LabelPath],
+    front: list[LabelPath],
+    query: Query,
+    exact_within: Callable[[LabelPath], list[LabelPath]] | None,
+) -> tuple[list[LabelPath], list[tuple[LabelPath, int]]]:
+    """Shown Pareto routes (fastest first) and alternatives with the shown route beating each.
+
+    Candidates are taken in their order, up to `query.alternatives` in all. A candidate
+    dominated by a shown route is an alternative. One that is not, and that no route of the
+    exact front dominates or ties, is Pareto-optimal and joins the Pareto routes; with eps
+    merging (`exact_within` given) a search boxed by its figures decides instead. The rest
+    are dropped: they may be dominated by a route that thinning hid.
+    """
+    crit = query.criteria
+    pareto = list(kept)
+    dominated: list[LabelPath] = []
+    for path in candidates:
+        if len(pareto) - len(kept) + len(dominated) >= query.alternatives:
+            break
+        if any(_dominates(p, path, crit) for p in kept):
+            dominated.append(path)
+        elif exact_within is None:
+            if not any(_dominates(p, path, crit) or _same(p, path, crit) for p in front):
+                pareto.append(path)
+        elif any(_same(p, path, crit) for p in exact_within(path)):
+            pareto.append(path)
+    pareto.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
+    out = []
+    for path in dominated:
+        by = next(i for i, p in enumerate(pareto) if _dominates(p, path, crit))
+        out.append((path, by))
+    return pareto, out
+
+
+def _dominates(a: LabelPath, b: LabelPath, criteria: Sequence[str]) -> bool:
+    va, vb = _values(a), _values(b)
+    return all(va[c] <= vb[c] + _TOL for c in criteria) and any(
+        va[c] < vb[c] - _TOL for c in criteria
+    )
+
+
+def _same(a: LabelPath, b: LabelPath, criteria: Sequence[str]) -> bool:
+    va, vb = _values(a), _values(b)
+    return all(abs(va[c] - vb[c]) <= _TOL for c in criteria)
 
 
 def _resolve(network: Network, query: Query) -> _Resolved:
@@ -139,15 +235,31 @@ def _values(path: LabelPath) -> dict[str, float]:
     }
 
 
+def extremes(paths: Sequence[LabelPath], criteria: Sequence[str]) -> list[LabelPath]:
+    """Each criterion's optimum in `paths`: the first in (that criterion, the other criteria in
+    the query's order, then time, cost, CO2e), one path per criterion, repeats dropped."""
+    out: list[LabelPath] = []
+    for c in criteria:
+        order = [c, *(x for x in criteria if x != c), *(x for x in CRITERIA if x not in criteria)]
+        best = min(paths, key=lambda p: (*(_values(p)[x] for x in order), p.edges))
+        if best not in out:
+            out.append(best)
+    return out
+
+
 def thin(
     paths: Sequence[LabelPath], criteria: Sequence[str], slack: dict[str, tuple[float, float]]
 ) -> list[LabelPath]:
     """Drop each path that a kept path matches within `slack` on every criterion.
 
-    Paths are considered best compromise first: the sum over criteria of value / best value in
-    the set, so a balanced route survives its lopsided near-twins. With zero slack only exact
-    ties go. Deterministic: ties in the score fall back to (time, cost, CO2e, edges).
+    What it may drop: a path within `slack` of a kept one on every criterion. What it never
+    drops: each criterion's optimum (`extremes`), kept first. Then paths are considered best
+    compromise first: the sum over criteria of value / best value in the set, so a balanced
+    route survives its lopsided near-twins. With zero slack only exact ties go. Deterministic:
+    ties in the score fall back to (time, cost, CO2e, edges).
     """
+    if not paths:
+        return []
     values = [_values(p) for p in paths]
     best = {c: min(v[c] for v in values) for c in criteria} if paths else {}
 
@@ -162,84 +274,19 @@ def thin(
         )
 
     kept: list[int] = []
+    for best_one in extremes(paths, criteria):
+        i = next(j for j, p in enumerate(paths) if p is best_one)
+        if i not in kept:
+            kept.append(i)
     for i in sorted(range(len(paths)), key=score):
+        if i in kept:
+            continue
         if not any(close(values[i], values[k]) for k in kept):
             kept.append(i)
-    return [paths[i] for i in kept]
-
-
-def _element_edges(network: Network) -> dict[str, frozenset[int]]:
-    """The edges each corridor element (a crossing id or `passage:NAME`) stands for."""
-    g = network.graph
-    out: dict[str, set[int]] = {}
-    for edge in np.flatnonzero(g.kind == BORDER).tolist():
-        out.setdefault(g.crossing_directions[int(g.crossdir[edge])].crossing_id, set()).add(edge)
-    for edge in np.flatnonzero(g.kind == MOVE).tolist():
-        for passage in network.links[int(g.ref[edge])].passages:
-            out.setdefault(f"passage:{passage}", set()).add(edge)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def _alternatives(
-    network: Network,
-    query: Query,
-    resolved: _Resolved,
-    space: SearchSpace,
-    pareto: list[LabelPath],
-    covered: set[tuple[str, ...]],
-) -> list[LabelPath]:
-    """The best path (by the first criterion) of each corridor the Pareto set does not cover.
-
-    Closing a corridor's crossings or passages one at a time, then in pairs, finds the best
-    route avoiding them; that route is the best of its own corridor, since every route of that
-    corridor avoids them too. Corridors through a new sequence of countries are offered first.
-    """
-    graph = network.graph
-    first = query.criteria[0]
-    primary = CRITERION_INDEX[first]
-    sources = graph.vertices_of_node[resolved.origin]
-    targets = graph.vertices_of_node[resolved.destination]
-    element_edges = _element_edges(network)
-    found: dict[tuple[str, ...], LabelPath] = {}
-    frontier = [frozenset([e]) for p in pareto for e in corridor_of(network, p.edges)]
-    tried: set[frozenset[str]] = set()
-    while frontier and len(tried) < MAX_ALTERNATIVE_SEARCHES:
-        bans = frontier.pop(0)
-        if bans in tried:
-            continue
-        tried.add(bans)
-        banned = frozenset().union(*(element_edges.get(e, frozenset()) for e in bans))
-        paths = pareto_paths(
-            space,
-            sources,
-            targets,
-            resolved.start,
-            [primary],
-            query.constraints.max_transfers,
-            prune=False,
-            banned=banned,
-        )
-        if not paths:
-            continue
-        corridor = corridor_of(network, paths[0].edges)
-        if corridor not in covered and corridor not in found:
-            found[corridor] = paths[0]
-        if len(bans) < 2:
-            frontier += [bans | {e} for e in corridor if e not in bans]
-
-    best = sorted(
-        found.values(), key=lambda p: (_values(p)[first], _values(p)["time"], p.cost, p.edges)
+    kept.sort(
+        key=lambda i: (values[i]["time"], values[i]["cost"], values[i]["co2e"], paths[i].edges)
     )
-    # Diversity first: a corridor through countries no shown route passes comes before another
-    # variant of a country sequence already on the list.
-    shown = {countries_of(network, p.edges) for p in pareto}
-    chosen: list[LabelPath] = []
-    while best and len(chosen) < query.alternatives:
-        pick = next((p for p in best if countries_of(network, p.edges) not in shown), best[0])
-        best.remove(pick)
-        chosen.append(pick)
-        shown.add(countries_of(network, pick.edges))
-    return chosen
+    return [paths[i] for i in kept]
 
 
 def _explain_no_route(network: Network, query: Query, resolved: _Resolved) -> str:

@@ -12,6 +12,9 @@ from corridor.network.records import MODES
 from corridor.routing.clock import parse_utc
 
 CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
+# The search's epsilon when a query gives none: exact. An eps search prunes at the destination
+# only and, measured (docs/engine.md), saves too few labels to pay for its exact-optima searches.
+DEFAULT_EPSILON = 0.0
 # "p90": a robust time, the arrival if every leg took its P90 time (a conservative bound)
 ROUTING_CRITERIA: tuple[str, ...] = (*CRITERIA, "p90")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -93,7 +96,9 @@ class Query:
     Pareto set is taken over, in order of preference for choosing each corridor's best route;
     besides time, cost and co2e, `p90` is a robust time: the arrival if every leg took its P90.
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
-    (near-ties to a shipper); `thin=False` returns the exact Pareto set, exact ties collapsed.
+    (near-ties to a shipper), never a criterion's optimum; `thin=False` returns the exact Pareto
+    set, exact ties collapsed. `epsilon` is the search's relative tolerance (None: DEFAULT_EPSILON
+    when thinning, else 0, exact); `time_limit` stops the search after that many seconds.
     """
 
     origin: str
@@ -105,6 +110,8 @@ class Query:
     criteria: tuple[str, ...] = CRITERIA
     alternatives: int = 3
     thin: bool = True
+    epsilon: float | None = None
+    time_limit: float | None = None
 
     def __post_init__(self) -> None:
         if self.depart is not None:  # text and dates become aware UTC datetimes
@@ -126,6 +133,25 @@ class Query:
             raise QueryError("alternatives", "expected a whole number")
         if not 0 <= self.alternatives <= 20:
             raise QueryError("alternatives", f"expected 0 to 20, got {self.alternatives}")
+        for name, value, top in (
+            ("epsilon", self.epsilon, 1.0),
+            ("time_limit", self.time_limit, 1e6),
+        ):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise QueryError(name, f"expected a number, got {value!r}")
+            if not 0.0 <= value <= top or (name == "time_limit" and value == 0.0):
+                raise QueryError(
+                    name,
+                    f"expected a number in {'[0, 1]' if top == 1.0 else '(0, 1e6] seconds'}, got {value}",
+                )
+
+    def effective_epsilon(self) -> float:
+        """The search's epsilon: as given, else DEFAULT_EPSILON when thinning, else 0 (exact)."""
+        if self.epsilon is not None:
+            return float(self.epsilon)
+        return DEFAULT_EPSILON if self.thin else 0.0
 
     def departure(self) -> datetime:
         """The departure as an aware UTC datetime (now, to the minute, when not given)."""

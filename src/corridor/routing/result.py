@@ -88,6 +88,7 @@ class Route:
     p90_hours: float | None = None
     p95_hours: float | None = None
     on_time_probability: float | None = None
+    dominated_by: int | None = None  # an alternative: index of the shown route that beats it
 
     @property
     def transit_days(self) -> float:
@@ -109,6 +110,7 @@ class Route:
     def to_dict(self) -> dict[str, Any]:
         return {
             "pareto": self.pareto,
+            "dominated_by": self.dominated_by,
             "corridor": list(self.corridor),
             "depart": self.depart.isoformat().replace("+00:00", "Z"),
             "arrive": self.arrive.isoformat().replace("+00:00", "Z"),

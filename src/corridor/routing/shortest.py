@@ -26,6 +26,7 @@ __all__ = [
     "astar",
     "extract_path",
     "one_to_all",
+    "one_to_all_from_set",
     "one_to_all_with_pred",
     "point_to_point",
     "warm_up",
@@ -409,6 +410,27 @@ class CSRGraph:
 
 
 _NO_PRED: Int32Array = np.empty(0, dtype=np.int32)
+
+
+def one_to_all_from_set(graph: CSRGraph, sources: npt.ArrayLike) -> FloatArray:
+    """Distances from the nearest of `sources` to every node (`inf` where unreachable).
+
+    One Dijkstra from a virtual node joined to every source by a zero-weight arc. Parallel arcs
+    need no care: each is relaxed on its own, so the cheapest one counts.
+
+    >>> g = CSRGraph.from_arrays([0, 2, 2, 3], [1, 1, 1], [5.0, 2.0, 1.0])
+    >>> one_to_all_from_set(g, [0, 2]).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    n = graph.n_nodes
+    starts = np.unique(np.asarray(sources, dtype=np.int64))
+    if starts.size and (starts[0] < 0 or starts[-1] >= n):
+        raise ValueError(f"sources must lie in [0, {n})")
+    indptr = np.concatenate([graph.indptr, [graph.indptr[-1] + starts.size]])
+    indices = np.concatenate([graph.indices, starts.astype(np.int32)])
+    weights = np.concatenate([graph.weights, np.zeros(starts.size)])
+    dist = _jit(_dijkstra)(indptr, indices, weights, n, _NO_NODE, _NO_PRED)
+    return np.asarray(dist[:n], dtype=np.float64)
 
 
 def one_to_all(

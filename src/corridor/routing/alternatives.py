@@ -1,0 +1,112 @@
+"""Corridor alternatives: the best route of each corridor the shown routes do not cover.
+
+A corridor is the sequence of border crossings and sea passages a route uses (`corridor_of`).
+One extra search (`pareto.corridor_paths`) keeps, at every vertex, the best label of each
+corridor prefix (at most `PER_VERTEX` of them), so its destination bag holds the best route of
+each corridor it reached: bounded work, where the former planner replanned up to 24 times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from corridor.network.expanded import BORDER, MOVE
+from corridor.network.model import Network
+from corridor.routing.legs import countries_of
+from corridor.routing.pareto import LabelPath, SearchSpace, Signatures, corridor_paths
+
+U64 = npt.NDArray[np.uint64]
+PER_VERTEX = 8  # corridor prefixes kept per vertex: bounds the work at about 8x one search
+_BASE = 1_000_003
+_MASK = (1 << 64) - 1
+
+
+def edge_signatures(network: Network) -> Signatures:
+    """Per edge, (multiplier, addend) such that signature' = signature * mul + add (mod 2^64).
+
+    Corridor signature: each element (a crossing id, or `passage:NAME`) gets a code; an edge
+    folds in the codes of the elements it passes, in order. Country signature: a move into
+    another country folds in that country's code. Other edges leave a signature unchanged.
+    """
+    g = network.graph
+    per_edge: dict[int, list[str]] = {}
+    for edge in np.flatnonzero(g.kind == BORDER).tolist():
+        per_edge[edge] = [g.crossing_directions[int(g.crossdir[edge])].crossing_id]
+    for edge in np.flatnonzero(g.kind == MOVE).tolist():
+        passages = network.links[int(g.ref[edge])].passages
+        if passages:
+            per_edge[edge] = [f"passage:{p}" for p in passages]
+    codes = {
+        name: i + 1 for i, name in enumerate(sorted({x for v in per_edge.values() for x in v}))
+    }
+    mul, add = _fold(len(g.dst), per_edge, codes)
+    names = sorted({n.country for n in network.nodes})
+    code = np.array([names.index(n.country) + 1 for n in network.nodes], dtype=np.uint64)
+    into = (g.kind == MOVE) & (code[g.src_node] != code[g.dst_node])
+    country_mul = np.where(into, np.uint64(_BASE), np.uint64(1)).astype(np.uint64)
+    country_add = np.where(into, code[g.dst_node], np.uint64(0)).astype(np.uint64)
+    return mul, add, country_mul, country_add
+
+
+def _fold(n_edges: int, per_edge: dict[int, list[str]], codes: dict[str, int]) -> tuple[U64, U64]:
+    mul = np.ones(n_edges, dtype=np.uint64)
+    add = np.zeros(n_edges, dtype=np.uint64)
+    for edge, names in per_edge.items():
+        m, a = 1, 0
+        for name in names:
+            m = (m * _BASE) & _MASK
+            a = (a * _BASE + codes[name]) & _MASK
+        mul[edge], add[edge] = m, a
+    return mul, add
+
+
+def signature_of(signatures: Signatures, edges: Sequence[int]) -> int:
+    """The corridor signature of a path, as the search folds it."""
+    mul, add = signatures[0], signatures[1]
+    h = 0
+    for e in edges:
+        h = (h * int(mul[e]) + int(add[e])) & _MASK
+    return h
+
+
+def corridor_candidates(
+    network: Network,
+    space: SearchSpace,
+    sources: Sequence[int],
+    targets: Sequence[int],
+    start: float,
+    criteria: Sequence[int],
+    shown: Sequence[LabelPath],
+    count: int,
+    max_transfers: int | None = None,
+    deadline: float | None = None,
+) -> list[LabelPath]:
+    """Up to `count` * 3 corridors' best paths, corridors through new countries first.
+
+    Order: by the first criterion, except that a corridor through a country sequence no shown
+    route (or earlier candidate) passes comes before another variant of a known sequence, and
+    a corridor that leaves a country and comes back comes last.
+    """
+    signatures = edge_signatures(network)
+    covered = [signature_of(signatures, p.edges) for p in shown]
+    found = corridor_paths(
+        space, sources, targets, start, criteria, signatures, covered, max_transfers,
+        per_vertex=PER_VERTEX, wanted=3 * count + len(shown), deadline=deadline,
+    )  # fmt: skip
+    first = int(criteria[0])
+    best = sorted(found, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
+    countries = [countries_of(network, p.edges) for p in best]
+    seen = {countries_of(network, p.edges) for p in shown}
+    detour = [len(set(c)) < len(c) for c in countries]  # leaves a country and comes back
+    left = list(range(len(best)))
+    chosen: list[LabelPath] = []
+    while left and len(chosen) < 3 * count:
+        # min keeps the first of equal rank: the best by the first criterion
+        pick = min(left, key=lambda i: 2 * detour[i] + (countries[i] in seen))
+        left.remove(pick)
+        chosen.append(best[pick])
+        seen.add(countries[pick])
+    return chosen
