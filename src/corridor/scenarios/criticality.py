@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 from corridor.batch.executor import ProgressCallback, map_tasks
@@ -40,7 +39,7 @@ from corridor.routing.odset import ODPair
 from corridor.routing.pareto import LabelPath
 from corridor.routing.query import Cargo
 from corridor.routing.result import Route
-from corridor.scenarios.optima import ODSearch, Searches, element_edges, value_of
+from corridor.scenarios.optima import ODSearch, element_edges, searches_for, value_of
 
 ElementKind = Literal["border", "crossing", "link", "hub"]
 KINDS: tuple[ElementKind, ...] = ("border", "crossing", "link", "hub")
@@ -214,14 +213,8 @@ def _ends(pair: ODPair) -> tuple[str, str]:
     return (pair.origin, pair.destination)
 
 
-@lru_cache(maxsize=4)
-def _searches(network: Network) -> Searches:
-    """Prepared weights on `network`, kept per process (workers replan many elements)."""
-    return Searches(network)
-
-
 def _od(network: Network, pair: ODPair, depart: datetime) -> ODSearch | None:
-    return _searches(network).od(pair.origin, pair.destination, pair.commodity, CARGO, depart)
+    return searches_for(network).od(pair.origin, pair.destination, pair.commodity, CARGO, depart)
 
 
 def _best(
