@@ -8,8 +8,8 @@ least P90 over the candidate routes of both sides (each side's fastest and its r
 optimum) that exist on that side's network; so a closure, which removes routes and changes none,
 never shows as an improvement on any headline figure.
 
-Routes are matched by identity: a route on both sides is `same` only when it uses the same links
-and crossings in the same order. A baseline route without one is `rerouted` to the best
+Routes are matched by identity: a route on both sides is `same` only when it uses the same links,
+crossings and transfers in the same order. A baseline route without one is `rerouted` to the best
 scenario route of its family (same modes and countries; a sea lane round the Cape instead of
 through Suez), found by a search of its own when the planner did not offer it; else it
 `vanished`. New routes `appeared`.
@@ -66,7 +66,7 @@ class RouteFigures:
     cost_usd: float
     co2e_kg: float
     distance_km: float
-    path: tuple[str, ...] = ()  # link and crossing ids in order of use: the route's identity
+    path: tuple[str, ...] = ()  # link, crossing and transfer ids in order: the route's identity
 
     @property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -254,7 +254,7 @@ def figures(network: Network, route: Route, settings: Settings) -> RouteFigures:
         cost_usd=route.cost_usd,
         co2e_kg=route.co2e_kg,
         distance_km=route.distance_km,
-        path=tuple(leg.ref for leg in route.legs if leg.kind in ("move", "border")),
+        path=tuple(leg.ref for leg in route.legs if leg.kind != "wait"),
     )
 
 
@@ -289,7 +289,12 @@ def outcome(network: Network, pair: ODPair, settings: Settings) -> Outcome:
         assert exact is not None  # the planner found a route, so every criterion has one
         quick = figures(network, exact, no_p90)
         found = listed.get(quick.key)
-        if found is not None:
+        same = found is not None and (found.days, found.cost_usd, found.co2e_kg) == (
+            quick.days,
+            quick.cost_usd,
+            quick.co2e_kg,
+        )
+        if found is not None and same:
             return replace(found, pareto=quick.pareto), exact
         return (figures(network, exact, settings) if criterion == "time" else quick), exact
 
