@@ -17,12 +17,20 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.routing.clock import to_hours
 from corridor.routing.legs import route_from_path
-from corridor.routing.pareto import CRITERION_INDEX, LabelPath, SearchSpace, pareto_paths, prepare
+from corridor.routing.pareto import (
+    CRITERION_INDEX,
+    LabelPath,
+    SearchSpace,
+    lower_bounds,
+    pareto_paths,
+    prepare,
+)
 from corridor.routing.query import Cargo
 from corridor.routing.result import Route
 from corridor.routing.weights import EdgeWeights, Exclusions, Shipment, edge_weights, shipment_of
@@ -34,10 +42,16 @@ def _engine_options() -> dict[str, Any]:
     return {"epsilon": 0.0} if "epsilon" in names else {}
 
 
+# Engines whose `pareto_paths` takes precomputed `bounds` (per criterion, as `lower_bounds`
+# returns them) get the unbanned graph's bounds, computed once per OD and criterion: banning
+# edges only lengthens what remains, so they stay admissible for every closure.
+TAKES_BOUNDS = "bounds" in inspect.signature(pareto_paths).parameters
+
+
 EXACT_OPTIONS = _engine_options()
-# Target pruning by lower bounds is off: on random networks the pruned single-criterion CO2e
-# search of the pure-Python engine missed the optimum (160 kg where 130 kg exists; issue 11
-# lists the pruning bugs). Switch it on once the engine's pruned searches are proven exact.
+FloatArray = npt.NDArray[np.float64]
+# Target pruning by lower bounds: admissible bounds keep a single-criterion search exact
+# (the random-network tests of criticality, compare and batch check it against enumeration).
 PRUNE = True
 
 
@@ -92,12 +106,25 @@ class ODSearch:
     sources: tuple[int, ...]
     targets: tuple[int, ...]
     start: float
+    _bounds: dict[str, list[FloatArray]] = field(default_factory=dict, repr=False)
+
+    def bounds(self, criterion: str) -> list[FloatArray]:
+        """Lower bounds to the targets on the unbanned graph, computed once per criterion."""
+        if criterion not in self._bounds:
+            w = self.weighted
+            self._bounds[criterion] = lower_bounds(
+                w.network.graph, w.weights, self.targets, [CRITERION_INDEX[criterion]]
+            )
+        return self._bounds[criterion]
 
     def best_path(self, criterion: str, banned: frozenset[int] = frozenset()) -> LabelPath | None:
         """The exact optimum by `criterion` alone with `banned` edges closed, or None.
 
         Ties on the criterion go to the earlier arrival, then the lower cost and CO2e.
         """
+        extra = dict(EXACT_OPTIONS)
+        if TAKES_BOUNDS and PRUNE:
+            extra["bounds"] = self.bounds(criterion)
         paths = pareto_paths(
             self.weighted.space,
             self.sources,
@@ -107,7 +134,7 @@ class ODSearch:
             None,
             prune=PRUNE,
             banned=banned,
-            **EXACT_OPTIONS,
+            **extra,
         )
         if not paths:
             return None
