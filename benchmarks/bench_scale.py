@@ -252,6 +252,7 @@ def scale(options: Options, report: Report) -> None:
         for case in CASES:
             result = _child(case, package, limit)
             table[case][n] = result
+            print(f"  {n:>6,} {case:<14} {_cell(result)}", flush=True)
             if isinstance(result, dict) and n not in shapes:
                 shapes[n] = (
                     f"{result['nodes']:,} nodes, {result['vertices']:,} vertices, "
