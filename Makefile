@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN_VENV := .venv-run
 RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test lint bench install clean docs-images readme-figures
+.PHONY: run test lint bench bench-scale install clean docs-images readme-figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# analyses on generated networks of 1k-30k nodes, each case in a subprocess with a time limit
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sections scale
 
 clean:
 	rm -rf $(VENV) $(RUN_VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -22,6 +22,8 @@ class Options:
     pairs: int
     budget_s: float
     seed: int
+    scale_sizes: list[str] = field(default_factory=lambda: ["1k", "3k", "10k", "30k"])
+    case_timeout_s: float = 120.0  # per case of the scale section
 
 
 @dataclass(frozen=True)

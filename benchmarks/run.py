@@ -342,6 +342,12 @@ def main(argv: list[str] | None = None) -> int:
         "--budget", type=float, default=10.0, help="seconds per library and query phase"
     )
     parser.add_argument("--seed", type=int, default=20_260_101)
+    parser.add_argument(
+        "--scale-sizes", default="1k,3k,10k,30k", help="generated network sizes (scale section)"
+    )
+    parser.add_argument(
+        "--case-timeout", type=float, default=120.0, help="seconds per scale case before '> limit'"
+    )
     args = parser.parse_args(argv)
     sizes = ["10k", "100k"] if args.quick else [s.strip() for s in args.sizes.split(",")]
     libraries = [lib.strip() for lib in args.libraries.split(",")]
@@ -351,7 +357,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if unknown:
         parser.error(f"unknown libraries or sections: {', '.join(unknown)}")
-    options = Options(sizes, libraries, args.sources, args.pairs, args.budget, args.seed)
+    options = Options(
+        sizes,
+        libraries,
+        args.sources,
+        args.pairs,
+        args.budget,
+        args.seed,
+        [s.strip() for s in args.scale_sizes.split(",")],
+        args.case_timeout,
+    )
     print(
         f"corridor benchmarks — {_cpu()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n{_versions()}"

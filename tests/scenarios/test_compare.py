@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import corridor
 from corridor.batch.spec import NetworkSpec
-from corridor.routing.odset import ODPair
-from corridor.scenarios import Scenario, load_scenario
-from corridor.scenarios.compare import RouteFigures, compare, match_routes
-from corridor.scenarios.model import CloseCrossing, CloseLink, CloseNode
+from corridor.routing.odset import ODPair, default_od_path, read_od_pairs
+from corridor.scenarios import Scenario, apply_scenario, load_scenario
+from corridor.scenarios.compare import RouteFigures, Settings, compare, compare_od, match_routes
+from corridor.scenarios.model import CloseBorder, CloseCrossing, CloseLink, CloseNode
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -34,6 +37,7 @@ def figures(corridor_: tuple[str, ...], modes: tuple[str, ...], days: float) -> 
         cost_usd=1000.0 + days,
         co2e_kg=10.0,
         distance_km=1.0,
+        path=tuple(f"{c}:{m}" for c in corridor_ for m in modes),
     )
 
 
@@ -62,6 +66,13 @@ def test_routes_sharing_corridor_and_modes_pair_with_their_physical_twin() -> No
         ("same", by_road, by_road),
         ("same", by_rail, by_rail),
     ]
+
+
+def test_a_route_is_the_same_only_through_the_same_links_and_crossings() -> None:
+    before = replace(figures(("A",), ("rail",), 10.0), path=("L1", "X1", "L2"))
+    other_links = replace(before, path=("L1", "X1", "L3"), days=11.0)
+    changes = match_routes([before], [other_links])
+    assert [(c.status, c.after) for c in changes] == [("rerouted", other_links)]
 
 
 def test_a_vanished_route_asks_for_its_family_counterpart() -> None:
@@ -144,3 +155,94 @@ def test_worker_processes_give_the_same_comparison_as_here() -> None:
 def test_workers_without_a_spec_are_refused() -> None:
     with pytest.raises(corridor.CorridorError, match="spec"):
         compare(NET, Scenario("x"), PAIRS[:1], depart=DEPART, workers=2, progress=False)
+
+
+# -- headline figures that cannot lie -----------------------------------------------------------
+
+
+def test_alashankou_closed_improves_no_headline_figure_of_any_od() -> None:
+    """Reproduces issue 9: the closure once showed a P90 1.8 days better than the open network."""
+    scenario = load_scenario(EXAMPLES / "alashankou-dostyk-closed.toml", NET)
+    pairs = read_od_pairs(default_od_path(), NET)
+    result = compare(NET, scenario, pairs, depart=DEPART, samples=500, seed=3, progress=False)
+    for od in result.ods:
+        for key, value in od.delta().items():
+            assert value is None or value >= -1e-9, (od.pair.label, key, value)
+        for change in od.routes:
+            if change.status == "same":
+                assert change.before is not None and change.after is not None
+                assert change.before.path == change.after.path
+                assert change.after.days == pytest.approx(change.before.days)
+
+
+def test_a_long_lived_worker_sees_a_package_edited_since_its_last_comparison(
+    tiny_copy: Path,
+) -> None:
+    from corridor.scenarios.compare import _scenario_network
+
+    spec = NetworkSpec(str(tiny_copy))
+    scenario = Scenario("nothing")
+    first = _scenario_network(spec, scenario)
+    assert first.link("L2").duration_h == 1.0
+    links = tiny_copy / "links.csv"
+    links.write_text(
+        links.read_text().replace("L2,AA_B,BB_C,rail,1435,10,,1,", "L2,AA_B,BB_C,rail,1435,10,,7,")
+    )
+    stamp = links.stat()
+    os.utime(links, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 5_000_000_000))
+    assert _scenario_network(spec, scenario).link("L2").duration_h == 7.0
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "routing"))
+from random_networks import Spec, specs, write_package  # noqa: E402
+
+
+@st.composite
+def closures(draw: st.DrawFn) -> tuple[Spec, Scenario, ODPair]:
+    spec = draw(specs())
+    kind = draw(st.sampled_from(("link", "node", "crossing", "border")))
+    crossing_ids = sorted({c["crossing_id"] for c in spec.crossings})
+    if kind == "crossing" and crossing_ids:
+        change: object = CloseCrossing(draw(st.sampled_from(crossing_ids)))
+    elif kind == "border" and crossing_ids:
+        country = {n["node_id"]: n["country"] for n in spec.nodes}
+        picked = draw(st.sampled_from(crossing_ids))
+        link = next(lk for lk in spec.links if f"X{lk['link_id']}" == picked)
+        change = CloseBorder(country[link["from_node"]], country[link["to_node"]])
+    elif kind == "node":
+        change = CloseNode(draw(st.sampled_from([n["node_id"] for n in spec.nodes])))
+    else:
+        change = CloseLink(draw(st.sampled_from([lk["link_id"] for lk in spec.links])))
+    n = len(spec.nodes)
+    a = draw(st.integers(0, n - 1))
+    b = (a + draw(st.integers(1, n - 1))) % n
+    commodity = draw(st.sampled_from(("general", "agri")))
+    return spec, Scenario("closed", changes=(change,)), ODPair(f"N{a}", f"N{b}", commodity)  # type: ignore[arg-type]
+
+
+@given(case=closures(), seed=st.integers(0, 3))
+# no shrinking: each example loads two networks and runs Monte Carlos, so shrinking takes minutes
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+def test_no_closure_improves_any_headline_figure_on_random_networks(
+    case: tuple[Spec, Scenario, ODPair], seed: int
+) -> None:
+    spec, scenario, pair = case
+
+    with tempfile.TemporaryDirectory() as tmp:
+        net = corridor.load_network(write_package(spec, Path(tmp) / "net"))
+    assume(len(net.links) > 1 or not isinstance(scenario.changes[0], CloseLink | CloseNode))
+    try:
+        closed = apply_scenario(net, scenario)
+    except ValueError:  # a closure that removes every link: compile_graph has no empty graph
+        assume(False)
+        raise
+    settings_ = Settings(DEPART, samples=300, seed=seed)
+    od = compare_od(net, closed, pair, settings_)
+    if not od.before.routes:
+        assert not od.after.routes
+        return
+    before, after = od.before.headline(), od.after.headline()
+    assert before["days"] is not None and before["p90_days"] is not None
+    for key, value in after.items():
+        if value is not None:
+            assert value >= before[key] - 1e-9, (key, before, after)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,3 +210,85 @@ def test_cli_user_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         )  # fmt: skip
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2 and len(lines) == 1 and text in lines[0], proc
+
+
+# -- small random networks: banning edges equals removing the element and enumerating routes --
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "routing"))
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from random_networks import Spec, brute_force, specs, write_package  # noqa: E402
+
+TEU_COST_FACTOR = 0.5  # the random packages' manifest: a 20' box pays half a 40' box
+
+
+def _without(spec: Spec, kind: str, ident: str) -> Spec:
+    """`spec` with the element's links (or node) removed, as the row tables would be edited."""
+    country = {nd["node_id"]: nd["country"] for nd in spec.nodes}
+    if kind == "link":
+        gone = {ident}
+    elif kind == "crossing":
+        gone = {c["link_id"] for c in spec.crossings if c["crossing_id"] == ident}
+    elif kind == "border":
+        pair = set(ident.split("-"))
+        gone = {
+            c["link_id"]
+            for c in spec.crossings
+            for lk in spec.links
+            if lk["link_id"] == c["link_id"]
+            and {country[lk["from_node"]], country[lk["to_node"]]} == pair
+        }
+    else:
+        gone = {lk["link_id"] for lk in spec.links if ident in (lk["from_node"], lk["to_node"])}
+    return Spec(
+        nodes=spec.nodes,
+        links=[lk for lk in spec.links if lk["link_id"] not in gone],
+        transfers=spec.transfers,
+        crossings=[c for c in spec.crossings if c["link_id"] not in gone],
+        services=[s for s in spec.services if s["link_id"] not in gone],
+    )
+
+
+def _enumerated(spec: Spec, pair: ODPair, start: int) -> tuple[float, float] | None:
+    """Least hours and least USD per TEU over every route the enumerator finds."""
+    found = brute_force(spec, pair.origin, pair.destination, "general", start)
+    if not found:
+        return None
+    return (min(f.time for f in found), TEU_COST_FACTOR * min(f.cost for f in found))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=specs())
+def test_banned_edge_closures_equal_enumerating_routes_without_the_element(spec: Spec) -> None:
+    start = 30  # hours after the epoch's Monday 00:00
+    depart = datetime(2024, 1, 2, 6, tzinfo=UTC)
+    pairs = tuple(
+        ODPair(f"N{a}", f"N{b}", teu_per_week=float(1 + a + b))
+        for a in range(3)
+        for b in range(3)
+        if a != b
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_package(spec, Path(tmp) / "net")
+        nodes = folder / "nodes.csv"  # junctions, so that hubs are closed too
+        nodes.write_text(nodes.read_text().replace(",city,", ",junction,"))
+        result = criticality(NetworkSpec(str(folder)), pairs, depart=depart, progress=False)
+    base = {k: _enumerated(spec, p, start) for k, p in enumerate(pairs)}
+    assert result.baseline_hours == tuple(None if b is None else b[0] for b in base.values())
+    for loss in result.ranking:
+        closed = _without(spec, loss.kind, loss.element_id)
+        cut, hours, cost = 0, 0.0, 0.0
+        for k, pair in enumerate(pairs):
+            before = base[k]
+            if before is None or (
+                loss.kind == "hub" and loss.element_id in (pair.origin, pair.destination)
+            ):
+                continue
+            after = _enumerated(closed, pair, start)
+            if after is None:
+                cut += 1
+                continue
+            hours += weight_of(pair) * (after[0] - before[0])
+            cost += weight_of(pair) * (after[1] - before[1])
+        assert (loss.ods_cut, loss.extra_hours, loss.extra_cost_usd) == pytest.approx(
+            (cut, hours, cost), abs=1e-6
+        ), loss

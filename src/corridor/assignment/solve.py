@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,7 @@ from scipy.optimize import linprog
 from corridor.assignment.costs import DEFAULT_VALUE_OF_TIME, UNSERVED_PENALTY
 from corridor.assignment.model import AssignmentLP, CapacityRow, build_lp
 from corridor.assignment.paths import decompose, describe, merge
-from corridor.assignment.result import AssignmentResult, Facility, ODAssignment
+from corridor.assignment.result import AssignmentResult, Facility, ODAssignment, PathFlow
 from corridor.errors import CorridorError, QueryError
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
@@ -89,28 +90,38 @@ def _read_result(
     g = network.graph
     z = np.maximum(solution.z, 0.0)
     total = np.zeros(g.n_edges)
-    ods: list[ODAssignment] = []
+    served: dict[int, tuple[float, list[PathFlow]]] = {}
     for block in lp.blocks:
         flow = np.zeros(g.n_edges)
         flow[block.edges] = z[block.x]
         total += flow
         inject = dict(zip(block.origin_vertices.tolist(), z[block.s].tolist(), strict=True))
-        absorb = dict(zip(block.destination_vertices.tolist(), z[block.t].tolist(), strict=True))
-        paths = [
-            describe(network, p, a, block.costs)
-            for p, a in decompose(network, flow, inject, absorb)
-        ]
-        demand = float(block.pair.teu_per_week or 0.0)
-        ods.append(
-            ODAssignment(
-                block.pair.origin,
-                block.pair.destination,
-                block.pair.commodity,
-                demand,
-                min(demand, float(z[block.s].sum())),
-                merge(paths),
+        absorb: dict[int, float] = {}
+        sink_of: dict[int, int] = {}
+        for i, sink in enumerate(block.sinks):
+            absorb.update(zip(sink.vertices.tolist(), z[sink.t].tolist(), strict=True))
+            sink_of.update(dict.fromkeys(sink.vertices.tolist(), i))
+        paths: list[list[PathFlow]] = [[] for _ in block.sinks]
+        for edges, amount in decompose(network, flow, inject, absorb):
+            paths[sink_of[int(g.dst[edges[-1]])]].append(
+                describe(network, edges, amount, block.costs)
             )
+        for sink, found in zip(block.sinks, paths, strict=True):
+            delivered = min(sink.demand, float(z[sink.t].sum()))
+            for k in sink.pairs:  # duplicate OD rows share their sink in proportion to demand
+                share = (lp.demand[k].teu_per_week or 0.0) / sink.demand if sink.demand else 0.0
+                served[k] = (delivered * share, [replace(p, teu=p.teu * share) for p in found])
+    ods = [
+        ODAssignment(
+            pair.origin,
+            pair.destination,
+            pair.commodity,
+            float(pair.teu_per_week or 0.0),
+            served[k][0],
+            merge(served[k][1]),
         )
+        for k, pair in enumerate(lp.demand)
+    ]
     constraints = tuple(
         Facility(
             cap.kind,

@@ -77,7 +77,7 @@ def compare_scenario(
 ) -> None:
     """Compare a scenario with the baseline over an OD set: change in days, P90, cost, CO2e.
 
-    Per OD: the fastest route's days and P90, the cheapest route's cost, the lowest CO2e,
+    Per OD: the fastest days, the best P90, the cheapest cost, the lowest CO2e (exact optima),
     before and after, and which routes are rerouted, vanish or appear.
     """
     if size not in (20, 40):
@@ -251,9 +251,10 @@ def _print(result: Comparison, all_routes: bool) -> None:
     out.print(detail if rows else "no Pareto route changes")
     samples = f"P90 from {s.samples:,} Monte Carlo samples per route" if s.samples else "no P90"
     out.print(
-        "Δ = scenario − baseline. fastest/Δ d/Δ P90: the fastest route; USD: the cheapest; "
-        f"CO2e: the lowest. {samples}. 'rerouted': the best route of the same modes and "
-        "countries in the scenario."
+        "Δ = scenario − baseline, each an exact optimum. fastest/Δ d: the fastest route; Δ P90: "
+        "the least P90 of both sides' fastest and most reliable routes, one seed; USD: the "
+        f"cheapest; CO2e: the lowest. {samples}. 'same': the same links, crossings and "
+        "transfers; 'rerouted': the best route of the same modes and countries in the scenario."
     )
 
 

@@ -6,6 +6,11 @@ element lies on the OD's baseline route: every other route survives unchanged, a
 never makes a route faster or cheaper. So only those ODs are replanned, which gives the same
 numbers as replanning every OD for every element (`exhaustive=True` does that; tests compare).
 
+An element is closed by banning its expanded-graph edges (`corridor.scenarios.optima.
+element_edges`) on the one compiled graph, whose weights are prepared once per commodity and
+process: no network is rebuilt or recompiled per element. Each replan is an exact
+single-criterion search (`ODSearch.best_path`), as is the baseline.
+
 Loss of element e, with w_k the OD's `teu_per_week` (1 where the OD set gives none):
     ods_cut       = number of ODs with a baseline route and none once e is closed
     demand_cut    = sum of w_k over those ODs
@@ -27,13 +32,14 @@ from typing import Any, Literal
 
 from corridor.batch.executor import ProgressCallback, map_tasks
 from corridor.batch.spec import NetworkSpec
-from corridor.errors import CorridorError, QueryError
+from corridor.errors import QueryError
 from corridor.network.model import Network
+from corridor.routing.legs import route_from_path
 from corridor.routing.odset import ODPair
-from corridor.routing.planner import plan
-from corridor.routing.query import Cargo, Query
+from corridor.routing.pareto import LabelPath
+from corridor.routing.query import Cargo
 from corridor.routing.result import Route
-from corridor.scenarios.transforms import close_border, close_crossing, close_link, close_node
+from corridor.scenarios.optima import ODSearch, element_edges, searches_for, value_of
 
 ElementKind = Literal["border", "crossing", "link", "hub"]
 KINDS: tuple[ElementKind, ...] = ("border", "crossing", "link", "hub")
@@ -207,34 +213,20 @@ def _ends(pair: ODPair) -> tuple[str, str]:
     return (pair.origin, pair.destination)
 
 
-def _close(network: Network, element: Element) -> Network:
-    kind, ident = element
-    if kind == "link":
-        return close_link(network, ident)
-    if kind == "border":
-        return close_border(network, *ident.split("-"))
-    if kind == "crossing":
-        return close_crossing(network, ident)
-    return close_node(network, ident)
+def _od(network: Network, pair: ODPair, depart: datetime) -> ODSearch | None:
+    return searches_for(network).od(pair.origin, pair.destination, pair.commodity, CARGO, depart)
 
 
-def _best(network: Network, pair: ODPair, depart: datetime, criterion: str) -> Route | None:
-    """The best route by one criterion (exact: no thinning, no alternatives), or None."""
-    query = Query(
-        pair.origin,
-        pair.destination,
-        depart=depart,
-        cargo=CARGO,
-        commodity=pair.commodity,
-        criteria=(criterion,),
-        alternatives=0,
-        thin=False,
-    )
-    try:
-        routes = plan(network, query).routes
-    except CorridorError:  # no route, or an end node closed away with its last link
-        return None
-    return min(routes, key=lambda r: r.criteria()[criterion])
+def _best(
+    network: Network,
+    pair: ODPair,
+    depart: datetime,
+    criterion: str,
+    banned: frozenset[int] = frozenset(),
+) -> LabelPath | None:
+    """The exact best path by one criterion with `banned` edges closed, or None."""
+    od = _od(network, pair, depart)
+    return None if od is None else od.best_path(criterion, banned)
 
 
 @dataclass(frozen=True)
@@ -246,12 +238,16 @@ class _Task:
 
 
 def _replan(task: _Task) -> tuple[tuple[int, str, float | None], ...]:
-    """Close the element and replan the given ODs: (OD index, criterion, value or None)."""
-    closed = _close(task.spec.open(), task.element)
+    """Ban the element's edges on the shared graph and replan the given ODs.
+
+    Returns (OD index, criterion, value or None) per replanned OD.
+    """
+    network = task.spec.open()
+    banned = element_edges(network, *task.element)
     out: list[tuple[int, str, float | None]] = []
     for k, pair, criterion in task.replan:
-        route = _best(closed, pair, task.depart, criterion)
-        out.append((k, criterion, None if route is None else route.criteria()[criterion]))
+        path = _best(network, pair, task.depart, criterion, banned)
+        out.append((k, criterion, None if path is None else value_of(path, criterion)))
     return tuple(out)
 
 
@@ -280,11 +276,14 @@ def criticality(
     base: dict[tuple[int, str], float] = {}
     users: dict[Element, list[tuple[int, str]]] = {}
     for k, pair in enumerate(pairs):
+        od = _od(network, pair, depart)
         for criterion in ("time", "cost"):
-            route = _best(network, pair, depart, criterion)
-            if route is None:
+            path = None if od is None else od.best_path(criterion)
+            if od is None or path is None:
                 continue
-            base[(k, criterion)] = route.criteria()[criterion]
+            base[(k, criterion)] = value_of(path, criterion)
+            w = od.weighted
+            route = route_from_path(network, w.weights, w.shipment, path, pareto=True)
             for element in _uses(network, route):
                 users.setdefault(element, []).append((k, criterion))
     tasks: list[_Task] = []
