@@ -6,6 +6,7 @@ once; nothing is returned unless the package is clean.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from corridor.errors import NetworkValidationError, Problem
+from corridor.network import limits as L
 from corridor.network.model import Network
 from corridor.network.records import (
     CONTAINER_MODES,
@@ -42,16 +44,25 @@ from corridor.network.tables import (
     choice,
     country,
     identifier,
-    integer,
     latitude,
     listing,
+    load_toml,
     longitude,
     number,
     read_table,
+    shorten,
     text,
+    whole,
 )
 
 BUNDLED = "eurasia"
+
+# Every numeric column has a physical range (corridor.network.limits, docs/network-format.md):
+# a value outside it is refused here, located, instead of overflowing in a later computation.
+_PER_FEU_KM = number(minimum=0, maximum=L.TARIFF_PER_FEU_KM[1])
+_PER_FEU = number(minimum=0, maximum=L.TARIFF_PER_FEU[1])
+_HOURS = number(minimum=0, maximum=L.DWELL_H[1])
+_TEU_WEEK = number(above=0, maximum=L.CAPACITY_TEU_PER_WEEK[1])
 
 NODES = {
     "node_id": Column(identifier),
@@ -69,21 +80,25 @@ LINKS = {
     "from_node": Column(identifier),
     "to_node": Column(identifier),
     "mode": Column(choice(*MODES)),
-    "gauge_mm": Column(integer, required=False),
-    "distance_km": Column(number(above=0)),
+    "gauge_mm": Column(whole(*L.GAUGE_MM), required=False),
+    "distance_km": Column(number(above=0, maximum=L.DISTANCE_KM[1])),
     "distance_source": Column(listing(identifier), required=False, default=()),
-    "speed_kmh": Column(number(above=0), required=False),
-    "duration_h": Column(number(above=0), required=False),
+    "speed_kmh": Column(
+        number(minimum=L.MIN_SPEED_KMH, maximum=max(L.MAX_SPEED_KMH.values())), required=False
+    ),
+    "duration_h": Column(number(above=0, maximum=L.DURATION_H[1]), required=False),
     "bidirectional": Column(boolean),
     "energy_carrier": Column(identifier),
-    "tariff_usd_per_feu_km": Column(number(minimum=0), required=False),
-    "tariff_usd_per_feu": Column(number(minimum=0), required=False, default=0.0),
-    "tariff_usd_per_t_km": Column(number(minimum=0), required=False),
+    "tariff_usd_per_feu_km": Column(_PER_FEU_KM, required=False),
+    "tariff_usd_per_feu": Column(_PER_FEU, required=False, default=0.0),
+    "tariff_usd_per_t_km": Column(number(minimum=0, maximum=L.TARIFF_PER_T_KM[1]), required=False),
     "tariff_reverse_factor": Column(
         bounded(0.05, 20.0, "a share of the forward price"), required=False, default=1.0
     ),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
-    "capacity_t_per_week": Column(number(above=0), required=False),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
+    "capacity_t_per_week": Column(
+        number(above=0, maximum=L.CAPACITY_T_PER_WEEK[1]), required=False
+    ),
     "commodities": Column(listing()),
     "passages": Column(listing(identifier), required=False, default=()),
     "status": Column(choice("open", "closed"), required=False, default="open"),
@@ -94,11 +109,13 @@ TRANSFERS = {
     "from_layer": Column(text),
     "to_layer": Column(text),
     "kind": Column(choice(*TRANSFER_KINDS)),
-    "duration_h": Column(number(minimum=0)),
-    "duration_p90_h": Column(number(minimum=0)),
-    "cost_usd_per_feu": Column(number(minimum=0)),
-    "cost_usd_per_t": Column(number(minimum=0), required=False, default=0.0),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
+    "duration_h": Column(_HOURS),
+    "duration_p90_h": Column(_HOURS),
+    "cost_usd_per_feu": Column(_PER_FEU),
+    "cost_usd_per_t": Column(
+        number(minimum=0, maximum=L.COST_PER_T[1]), required=False, default=0.0
+    ),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
     **PROVENANCE,
 }
 CROSSINGS = {
@@ -108,10 +125,10 @@ CROSSINGS = {
     "direction": Column(choice("forward", "reverse")),
     "commodity_class": Column(identifier),
     "traffic": Column(choice("any", "import", "transit"), required=False, default="any"),
-    "dwell_median_h": Column(number(minimum=0)),
-    "dwell_p90_h": Column(number(minimum=0)),
+    "dwell_median_h": Column(_HOURS),
+    "dwell_p90_h": Column(_HOURS),
     "green_lane": Column(boolean),
-    "fee_usd_per_feu": Column(number(minimum=0)),
+    "fee_usd_per_feu": Column(_PER_FEU),
     **PROVENANCE,
 }
 SERVICES = {
@@ -121,10 +138,10 @@ SERVICES = {
     "kind": Column(choice("weekly", "headway")),
     "weekdays": Column(listing(choice(*WEEKDAYS)), required=False, default=()),
     "departure_utc": Column(text, required=False),
-    "headway_h": Column(number(above=0), required=False),
-    "offset_h": Column(number(minimum=0), required=False, default=0.0),
+    "headway_h": Column(number(minimum=L.HEADWAY_H[0], maximum=L.HEADWAY_H[1]), required=False),
+    "offset_h": Column(number(minimum=0, maximum=L.HEADWAY_H[1]), required=False, default=0.0),
     "operator": Column(text, required=False, default=""),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
     **PROVENANCE,
 }
 COMMODITIES = {
@@ -135,14 +152,16 @@ COMMODITIES = {
     "modes": Column(listing(choice(*MODES))),
     **PROVENANCE,
 }
+_G_PER_TKM = number(minimum=0, maximum=L.FACTOR_G_PER_TKM[1])
+_G_PER_T = number(minimum=0, maximum=L.FACTOR_G_PER_T[1])
 EMISSION_FACTORS = {
     "activity": Column(choice("move", "hub")),
     "mode": Column(identifier),
     "energy_carrier": Column(text, required=False, default="-"),
-    "wtw_g_per_tkm": Column(number(minimum=0), required=False),
-    "ttw_g_per_tkm": Column(number(minimum=0), required=False),
-    "wtw_g_per_t": Column(number(minimum=0), required=False),
-    "ttw_g_per_t": Column(number(minimum=0), required=False),
+    "wtw_g_per_tkm": Column(_G_PER_TKM, required=False),
+    "ttw_g_per_tkm": Column(_G_PER_TKM, required=False),
+    "wtw_g_per_t": Column(_G_PER_T, required=False),
+    "ttw_g_per_t": Column(_G_PER_T, required=False),
     **PROVENANCE,
 }
 
@@ -158,9 +177,14 @@ def load_network(path: str | Path | None = None) -> Network:
     Raises `NetworkValidationError` listing every problem found.
     """
     folder = bundled_path() if path is None else Path(path)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        is_folder = False
+    if not is_folder:
+        shown = shorten(str(folder))
         raise NetworkValidationError(
-            str(folder), [Problem(str(folder), None, None, None, "is not a network folder")]
+            shown, [Problem(shown, None, None, None, "is not a network folder")]
         )
     return _Loader(folder).load()
 
@@ -242,7 +266,7 @@ class _Loader:
             self.problem(file, None, None, None, "file is missing")
             return None
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = load_toml(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             self.problem(file, None, None, None, f"not valid TOML: {exc}")
             return None
@@ -255,6 +279,13 @@ class _Loader:
                 value, ok = float(value), True
             if not ok:
                 self.problem(file, None, where + key, value, f"expected a {kind.__name__} value")
+            elif isinstance(value, str):
+                try:
+                    text(value)
+                except ValueError as exc:
+                    self.problem(file, None, where + key, None, f"expected {exc}")
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.problem(file, None, where + key, value, "expected a finite number")
             return value
 
         name = need(data, "name", str)
@@ -268,8 +299,18 @@ class _Loader:
             cargo = {}
         tonnes_per_teu = need(cargo, "tonnes_per_teu", float, "cargo.")
         teu_factor = need(cargo, "teu_cost_factor", float, "cargo.")
-        if isinstance(tonnes_per_teu, float) and tonnes_per_teu <= 0:
-            self.problem(file, None, "cargo.tonnes_per_teu", tonnes_per_teu, "expected > 0")
+        if isinstance(description, str):
+            if "description" in data:
+                need(data, "description", str)
+        else:
+            self.problem(file, None, "description", description, "expected a str value")
+        if isinstance(year, int) and not L.YEARS[0] <= year <= L.YEARS[1]:
+            self.problem(file, None, "reference_year", year, "expected a year in 1970-2200")
+        top = L.TONNES_PER_TEU[1]
+        if isinstance(tonnes_per_teu, float) and not 0 < tonnes_per_teu <= top:
+            self.problem(
+                file, None, "cargo.tonnes_per_teu", tonnes_per_teu, f"expected 0 < x <= {top:g}"
+            )
         if isinstance(teu_factor, float) and not 0 < teu_factor <= 1:
             self.problem(file, None, "cargo.teu_cost_factor", teu_factor, "expected 0 < x <= 1")
 
@@ -290,6 +331,11 @@ class _Loader:
             url, document = entry.get("url"), entry.get("document")
             if not isinstance(url, str) and not isinstance(document, str):
                 self.problem(file, None, where + "url", None, "expected a url or a document")
+            for key in ("url", "document"):
+                if isinstance(entry.get(key), str):
+                    need(entry, key, str, where)
+            if isinstance(syear, int) and not L.SOURCE_YEARS[0] <= syear <= L.SOURCE_YEARS[1]:
+                self.problem(file, None, where + "year", syear, "expected a year in 1800-2200")
             if isinstance(sid, str):
                 if sid in seen:
                     self.problem(file, None, where + "id", sid, "duplicate source id")
@@ -479,9 +525,11 @@ class _Loader:
                         f"no commodity may use this {mode} link",
                     )
                     ok = False
+            hours = duration if duration is not None else v["distance_km"] / speed
+            if ok and not self.link_pace(n, mode, v["distance_km"], hours, speed):
+                ok = False
             if not ok:
                 continue
-            hours = duration if duration is not None else v["distance_km"] / speed
             out[v["link_id"]] = Link(
                 link_id=v["link_id"],
                 from_node=v["from_node"],
@@ -505,6 +553,23 @@ class _Loader:
                 tariff_reverse_factor=v["tariff_reverse_factor"],
             )
         return out
+
+    def link_pace(
+        self, n: int, mode: str, distance: float, hours: float, speed: float | None
+    ) -> bool:
+        """A link's average speed within its mode's limit and its time within a year."""
+        fastest = L.MAX_SPEED_KMH.get(mode, max(L.MAX_SPEED_KMH.values()))
+        column = "speed_kmh" if speed is not None else "duration_h"
+        if distance / hours > fastest * (1 + 1e-9):
+            shown = speed if speed is not None else hours
+            self.problem(
+                "links.csv", n, column, shown, f"faster than {fastest:g} km/h, the {mode} limit"
+            )
+            return False
+        if hours > L.DURATION_H[1]:
+            self.problem("links.csv", n, column, speed, f"slower than a year over {distance:g} km")
+            return False
+        return True
 
     def transfers(
         self, rows: list[Row], nodes: dict[str, Node], links: dict[str, Link]
@@ -807,6 +872,8 @@ class _Loader:
                         activity, v["mode"], key[2], v[cols[0]], v[cols[1]], self.provenance(row)
                     )
                 )
+        if not seen and links and not any(p.file == file for p in self.problems):
+            self.problem(file, None, None, None, "no factor rows; every link needs a move factor")
         have = {(f.mode, f.energy_carrier) for f in out if f.activity == "move"}
         for link in links.values():
             if (link.mode, link.energy_carrier) not in have and seen:
