@@ -8,6 +8,7 @@ request field is at fault, `field` (the request's own name, e.g. `containers` or
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import Request
@@ -213,11 +214,21 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method some route answers on the request's path (Starlette's 405 names only the
     first route's), for the `Allow` header."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
+    for route in _flat(request.app.router.routes):
         match, _ = route.matches({**request.scope, "method": "GET"})
         if match is not Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
     return sorted(methods) or ["GET"]
+
+
+def _flat(routes: Iterable[Any]) -> Iterator[Any]:
+    """The routes of included routers too (FastAPI keeps them as groups with candidates)."""
+    for route in routes:
+        candidates = getattr(route, "effective_candidates", None)
+        if callable(candidates):
+            yield from _flat(candidates())
+        else:
+            yield route
 
 
 async def problem_handler(_request: Request, exc: Exception) -> Response:

@@ -29,6 +29,7 @@ MIN_SPEED_KMH = 0.1
 DISTANCE_KM = (0.0, 40_075.0)  # > 0 and at most the Equator
 DURATION_H = (0.0, HOURS_PER_YEAR)  # a link's time: > 0, at most a year
 DWELL_H = (0.0, HOURS_PER_YEAR)  # border dwell, transfer time: 0 to a year
+MAX_P90_RATIO = 100.0  # a P90 at most 100 times its median (a lognormal's spread stays finite)
 HEADWAY_H = (1.0, 168.0)  # from hourly to weekly (the timetable repeats every 168 h)
 MAX_DEPARTURES_PER_WEEK = 168
 GAUGE_MM = (500, 2000)

@@ -525,10 +525,10 @@ class _Loader:
                         f"no commodity may use this {mode} link",
                     )
                     ok = False
-            hours = duration if duration is not None else v["distance_km"] / speed
-            if ok and not self.link_pace(n, mode, v["distance_km"], hours, speed):
-                ok = False
             if not ok:
+                continue
+            hours = duration if duration is not None else v["distance_km"] / speed
+            if not self.link_pace(n, mode, v["distance_km"], hours, speed):
                 continue
             out[v["link_id"]] = Link(
                 link_id=v["link_id"],
@@ -568,6 +568,15 @@ class _Loader:
             return False
         if hours > L.DURATION_H[1]:
             self.problem("links.csv", n, column, speed, f"slower than a year over {distance:g} km")
+            return False
+        return True
+
+    def spread_ok(self, file: str, n: int, column: str, median: float, p90: float) -> bool:
+        """A P90 within MAX_P90_RATIO times its median (a zero median has no spread)."""
+        if median > 0 and p90 > median * L.MAX_P90_RATIO:
+            self.problem(
+                file, n, column, p90, f"expected at most {L.MAX_P90_RATIO:g} times the median"
+            )
             return False
         return True
 
@@ -613,6 +622,10 @@ class _Loader:
                 self.problem(
                     file, n, "duration_p90_h", v["duration_p90_h"], "expected >= duration_h"
                 )
+                ok = False
+            elif not self.spread_ok(
+                file, n, "duration_p90_h", v["duration_h"], v["duration_p90_h"]
+            ):
                 ok = False
             key = (node, frozenset((v["from_layer"], v["to_layer"])))
             if key in seen:
@@ -679,6 +692,8 @@ class _Loader:
                 ok = False
             if v["dwell_p90_h"] < v["dwell_median_h"]:
                 self.problem(file, n, "dwell_p90_h", v["dwell_p90_h"], "expected >= dwell_median_h")
+                ok = False
+            elif not self.spread_ok(file, n, "dwell_p90_h", v["dwell_median_h"], v["dwell_p90_h"]):
                 ok = False
             first = identity.setdefault(cid, (lid, v["name"]))
             if first != (lid, v["name"]):

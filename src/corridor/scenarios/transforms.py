@@ -108,6 +108,14 @@ def _positive(field: str, value: float, *, zero: bool = False, high: float = mat
     return float(value)
 
 
+def _check_spread(field: str, median: float, p90: float) -> None:
+    """A P90 at most MAX_P90_RATIO times its median (else the lognormal's draws overflow)."""
+    if median > 0 and p90 > median * L.MAX_P90_RATIO:
+        raise ScenarioError(
+            field, f"expected a P90 at most {L.MAX_P90_RATIO:g} times the median, got {p90:g}"
+        )
+
+
 _TARIFF_LIMITS = {
     "tariff_usd_per_feu_km": L.TARIFF_PER_FEU_KM[1],
     "tariff_usd_per_feu": L.TARIFF_PER_FEU[1],
@@ -298,6 +306,7 @@ def set_dwell(
             p90 = max(r.dwell_p90_h, median_h)
         if p90 > L.DWELL_H[1]:
             raise ScenarioError("median_h", f"makes the P90 dwell at {crossing_id} exceed a year")
+        _check_spread("p90_h" if p90_h is not None else "median_h", median_h, max(p90, median_h))
         return replace(
             r,
             dwell_median_h=median_h,
@@ -364,6 +373,7 @@ def add_link(net: Network, link: Link, crossings: Sequence[CrossingRule] = ()) -
     known_ids = set(net.crossing_ids)
     for r in rows:
         _positive("crossing.dwell_p90_h", r.dwell_p90_h, zero=True, high=L.DWELL_H[1])
+        _check_spread("crossing.dwell_p90_h", r.dwell_median_h, r.dwell_p90_h)
         _positive(
             "crossing.fee_usd_per_feu", r.fee_usd_per_feu, zero=True, high=L.TARIFF_PER_FEU[1]
         )
