@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean fuzz audit lock
 
-$(STAMP): pyproject.toml
+# installs exactly the pinned versions of requirements/dev.txt (scripts/lock.sh writes it from
+# pyproject.toml's ranges)
+$(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,6 +32,21 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# the fuzz suite with many more cases than CI's (CORRIDOR_FUZZ_EXAMPLES times each; ~1 min per unit)
+FUZZ_EXAMPLES ?= 20
+fuzz: $(STAMP)
+	CORRIDOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -q
+
+# known vulnerabilities in the pinned dependencies (needs PyPI's JSON API); every package must
+# be audited (--strict)
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r requirements/dev.txt -r requirements/server.txt
+
+# re-pin requirements/*.txt after a dependency changes in pyproject.toml
+lock:
+	scripts/lock.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
