@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 
 import corridor.api.planning
 from corridor.api import Settings, create_app
-from corridor.api.server import server_config
+from corridor.api.server import (
+    SETTINGS_ENV,
+    server_config,
+    settings_from_env,
+    settings_to_env,
+)
 from corridor.errors import CorridorError
 
 TOKEN = "s3cret-token"
@@ -487,3 +492,42 @@ def test_a_query_the_queue_would_delay_past_its_budget_is_shed_at_once(
         assert shed.status_code == 503 and int(shed.headers["retry-after"]) >= 1
         assert shed.json()["type"] == "urn:corridor:problem:busy"
         assert "past its time budget" in shed.json()["detail"]
+
+
+def test_settings_travel_to_worker_processes_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(
+        network_path=tmp_path / "net",
+        db_url="sqlite:///x.db",
+        allowed_hosts=("a.example", "b.example"),
+        max_connections=7,
+        request_read_timeout_s=1.5,
+    )
+    monkeypatch.setenv(SETTINGS_ENV, settings_to_env(settings))
+    assert settings_from_env() == settings
+
+
+def test_serve_with_two_workers_answers_and_guards_every_connection(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)]
+    command += ["--workers", "2", "--db", f"sqlite:///{tmp_path / 'w.db'}"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                if httpx.get(url + "/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        answers = [httpx.get(url + "/api/health").json()["status"] for _ in range(10)]
+        assert answers == ["ok"] * 10
+        silent = socket.create_connection(("127.0.0.1", port))  # the read deadline holds
+        assert _closed_by_server(silent, 30).startswith(b"HTTP/1.1 408")
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=60)
+    assert b"2 worker processes" in out and b"Traceback" not in err, err[-2000:]
