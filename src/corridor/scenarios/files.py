@@ -438,6 +438,8 @@ def load_scenario(path: str | Path, network: Network | None = None) -> Scenario:
             continue
         table = _Table(raw, used=set(_COMMON_KEYS))
         try:
+            if raw.get("note") != "":  # any change may carry a note: text like the rest
+                table.get("note", "a string")
             made = reader(table)
         except _Invalid as exc:
             problem(line, f"{where}.{exc.key}", exc.value, exc.message)
