@@ -33,8 +33,8 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# the fuzz suite with many more cases than CI's (CORRIDOR_FUZZ_EXAMPLES times each; ~1 min per unit)
-FUZZ_EXAMPLES ?= 20
+# the fuzz suite with many more cases than CI's: CORRIDOR_FUZZ_EXAMPLES times each (CI: 1, about 2 min)
+FUZZ_EXAMPLES ?= 10
 fuzz: $(STAMP)
 	CORRIDOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -q
 

@@ -531,3 +531,16 @@ def test_serve_with_two_workers_answers_and_guards_every_connection(tmp_path: Pa
         server.terminate()
         out, err = server.communicate(timeout=60)
     assert b"2 worker processes" in out and b"Traceback" not in err, err[-2000:]
+
+
+def test_one_client_cannot_take_every_connection(tmp_path: Path) -> None:
+    limits = Settings(
+        db_url=f"sqlite:///{tmp_path / 'x.db'}", max_connections_per_client=3, max_connections=50
+    )
+    with guarded_server(limits) as (_url, port):
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        time.sleep(0.2)
+        extra = socket.create_connection(("127.0.0.1", port))
+        assert _closed_by_server(extra, 10).startswith(b"HTTP/1.1 503")
+        for conn in held:
+            conn.close()

@@ -6,9 +6,10 @@ nor how many connections it may hold. `GuardedH11Protocol` adds both:
 
 - a read deadline: a request's head and body must arrive within `request_read_timeout_s` of its
   first byte (or of the connection, for a client that sends nothing); else 408 and close;
-- a connection cap: beyond `max_connections` open connections a new one is answered 503 with
-  `Retry-After` and closed at once, so held sockets can never exhaust the file descriptors
-  (which would make the accept loop fail and log a traceback per attempt).
+- a connection cap: beyond `max_connections` open connections (or `max_connections_per_client`
+  from one address) a new one is answered 503 with `Retry-After` and closed at once, so held
+  sockets can never exhaust the file descriptors (which would make the accept loop fail and
+  log a traceback per attempt), and one client cannot take every slot.
 
 `run_server` serves one process, or `workers` processes sharing the listening socket; each
 worker builds its own application (and so loads the network) from settings passed through the
@@ -44,8 +45,8 @@ _BUSY = (
 _TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 
 
-def _limits(config: Config) -> tuple[int, float]:
-    limits: tuple[int, float] = getattr(config, "corridor_limits", (512, 10.0))
+def _limits(config: Config) -> tuple[int, int, float]:
+    limits: tuple[int, int, float] = getattr(config, "corridor_limits", (512, 64, 10.0))
     return limits
 
 
@@ -54,12 +55,14 @@ class GuardedH11Protocol(H11Protocol):
 
     def __init__(self, config: Config, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
-        self._max_connections, self._read_timeout = _limits(config)
+        self._max_connections, self._per_client, self._read_timeout = _limits(config)
         self._deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self._max_connections:
+        host = self.client[0] if self.client else None
+        same = sum(_address(c) == host for c in self.connections)
+        if len(self.connections) > self._max_connections or same > self._per_client:
             transport.write(_BUSY)
             transport.close()
             self.connections.discard(self)
@@ -95,6 +98,11 @@ class GuardedH11Protocol(H11Protocol):
         self.transport.close()
 
 
+def _address(connection: object) -> str | None:
+    client = getattr(connection, "client", None)
+    return str(client[0]) if client else None
+
+
 def raise_fd_limit() -> int:
     """Raise this process's open-file limit to its hard limit; returns the soft limit now."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -121,7 +129,8 @@ def server_config(app: Any, settings: Settings, **kwargs: Any) -> Config:
         access_log=False,
         **kwargs,
     )
-    config.corridor_limits = (cap, settings.request_read_timeout_s)  # type: ignore[attr-defined]
+    limits = (cap, settings.max_connections_per_client, settings.request_read_timeout_s)
+    config.corridor_limits = limits  # type: ignore[attr-defined]
     return config
 
 
