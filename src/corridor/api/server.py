@@ -125,6 +125,9 @@ def server_config(app: Any, settings: Settings, **kwargs: Any) -> Config:
         timeout_keep_alive=max(1, round(settings.keep_alive_timeout_s)),
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_graceful_shutdown=5,
+        # uvicorn kills a worker that misses a 5 s health ping (and resets its connections); a
+        # worker loading the network or planning on a busy machine can miss one, so allow 60 s
+        timeout_worker_healthcheck=60,
         log_level="warning",
         access_log=False,
         **kwargs,
