@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 RUN_VENV := .venv-run
 RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test lint bench bench-scale install clean docs-images readme-figures
+.PHONY: run test lint bench bench-scale install clean docs-images readme-figures fuzz audit lock
 
-$(STAMP): pyproject.toml
+# installs exactly the pinned versions of requirements/dev.txt (scripts/lock.sh writes it from
+# pyproject.toml's ranges)
+$(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -51,6 +53,21 @@ bench: $(STAMP)
 # analyses on generated networks of 1k-30k nodes, each case in a subprocess with a time limit
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sections scale
+
+# the fuzz suite with many more cases than CI's: CORRIDOR_FUZZ_EXAMPLES times each (CI: 1, about 2 min)
+FUZZ_EXAMPLES ?= 10
+fuzz: $(STAMP)
+	CORRIDOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -q
+
+# known vulnerabilities in the pinned dependencies (needs PyPI's JSON API); every package must
+# be audited (--strict)
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r requirements/dev.txt -r requirements/server.txt
+
+# re-pin requirements/*.txt after a dependency changes in pyproject.toml
+lock:
+	scripts/lock.sh
 
 clean:
 	rm -rf $(VENV) $(RUN_VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

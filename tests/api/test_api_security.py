@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from api_live import LiveServer, live_server
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corridor.api.planning
-from corridor.api import Settings
+from corridor.api import Settings, create_app
+from corridor.api.server import (
+    SETTINGS_ENV,
+    server_config,
+    settings_from_env,
+    settings_to_env,
+)
 from corridor.errors import CorridorError
 
 TOKEN = "s3cret-token"
@@ -290,3 +300,247 @@ def test_queries_beyond_the_pending_limit_are_refused_at_once(
         assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
         assert busy.json()["type"] == "urn:corridor:problem:busy"
         assert results == [200]
+
+
+# -- socket limits (corridor.api.server) -------------------------------------------------------
+
+
+@contextmanager
+def guarded_server(settings: Settings) -> Iterator[tuple[str, int]]:
+    """The application under `server_config` (read deadline, connection cap), on loopback."""
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(server_config(app, settings))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        app.state.context.store.close()
+
+
+def _closed_by_server(conn: socket.socket, wait: float) -> bytes:
+    """What the server sent before closing `conn` (b'' if it closed silently)."""
+    conn.settimeout(wait)
+    received = b""
+    while True:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return received
+        received += chunk
+
+
+def test_a_half_sent_request_is_closed_at_the_read_deadline(tmp_path: Path) -> None:
+    limits = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", request_read_timeout_s=0.5)
+    with guarded_server(limits) as (url, port):
+        silent = socket.create_connection(("127.0.0.1", port))  # sends nothing at all
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-a: ")  # never ends
+        body = socket.create_connection(("127.0.0.1", port))
+        body.sendall(
+            b"POST /api/routes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+            b"\r\nContent-Length: 100\r\n\r\n{"
+        )
+        for conn in (silent, slow):  # socket.timeout here would mean a socket held forever
+            assert _closed_by_server(conn, 10).startswith(b"HTTP/1.1 408")
+        assert _closed_by_server(body, 10) == b""  # mid-body: the request is dropped
+        assert httpx.get(url + "/api/health").status_code == 200
+
+
+def test_an_idle_keep_alive_connection_is_closed(tmp_path: Path) -> None:
+    limits = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", keep_alive_timeout_s=1)
+    with guarded_server(limits) as (_url, port):
+        conn = socket.create_connection(("127.0.0.1", port))
+        conn.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert b" 200 " in _closed_by_server(conn, 10)  # answered, then closed when idle
+
+
+def test_connections_beyond_the_cap_get_503_and_the_server_keeps_answering(
+    tmp_path: Path,
+) -> None:
+    limits = Settings(
+        db_url=f"sqlite:///{tmp_path / 'x.db'}", max_connections=5, request_read_timeout_s=2
+    )
+    with guarded_server(limits) as (url, port):
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
+        time.sleep(0.2)
+        extra = socket.create_connection(("127.0.0.1", port))
+        answer = _closed_by_server(extra, 10)
+        assert answer.startswith(b"HTTP/1.1 503") and b"retry-after: 1" in answer.lower()
+        problem = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+        assert problem["type"] == "urn:corridor:problem:busy"
+        for conn in held:  # the held sockets are dropped at the read deadline ...
+            _closed_by_server(conn, 10)
+            conn.close()
+        time.sleep(0.2)
+        assert httpx.get(url + "/api/health").status_code == 200  # ... and service resumes
+
+
+def test_a_head_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    limits = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", max_header_bytes=4096)
+    with guarded_server(limits) as (_url, port):
+        conn = socket.create_connection(("127.0.0.1", port))
+        conn.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-big: " + b"a" * 8000)
+        assert _closed_by_server(conn, 10).startswith(b"HTTP/1.1 4")
+
+
+def test_deep_toml_is_a_422_and_the_connection_keeps_serving(client: httpx.Client) -> None:
+    deep = "x = " + "[" * 600 + "]" * 600
+    response = client.post("/api/scenarios", json={"name": "deep", "text": deep})
+    assert response.status_code == 422 and "nested too deeply" in response.json()["detail"]
+    assert client.get("/api/health").status_code == 200  # same keep-alive connection
+
+
+# -- methods, schema and token -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PATCH", "/api/scenarios/1", {"GET", "PUT", "DELETE"}),
+        ("DELETE", "/api/scenarios", {"GET", "POST"}),
+        ("GET", "/api/jobs/compare", {"POST"}),
+        ("PUT", "/api/routes", {"POST"}),
+    ],
+)
+def test_a_wrong_method_is_a_405_listing_every_allowed_method(
+    client: httpx.Client, method: str, path: str, allowed: set[str]
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405, response.text
+    listed = {m.strip() for m in response.headers["allow"].split(",")}
+    assert allowed <= listed and method not in listed
+    assert response.json()["type"] == "urn:corridor:problem:method-not-allowed"
+
+
+def test_the_openapi_schema_is_as_strict_as_validation(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    parts = schema["components"]["schemas"]
+    item = parts["RouteRequest"]["properties"]["criteria"]["items"]
+    assert item["minLength"] == 1 and "pattern" in item
+    assert parts["ScenarioPatch"]["properties"]["name"]["type"] == "string"  # not nullable
+    assert "anyOf" not in parts["ScenarioPatch"]["properties"]["name"]
+    assert {"required": ["scenario_id"]} in parts["CompareIn"]["oneOf"]
+    assert parts["CriticalityIn"]["not"] == {"required": ["scenario_id", "text"]}
+    both = client.post("/api/jobs/compare", json={"scenario_id": 1, "text": "x = 1"})
+    assert both.status_code == 422
+    empty = client.post("/api/routes", json={**QUERY, "criteria": [""]})
+    assert empty.status_code == 422
+
+
+def test_a_non_ascii_token_matches_a_utf8_client(tmp_path: Path) -> None:
+    token = "clé-secrète-ключ"
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", token=token)
+    with live_server(settings) as srv:
+        sent = b"Bearer " + token.encode("utf-8")
+        good = httpx.get(srv.url + "/api/scenarios", headers={"Authorization": sent})
+        assert good.status_code == 200
+        latin = b"Bearer " + token.encode("utf-8").decode("latin-1").encode("utf-8")
+        bad = httpx.get(srv.url + "/api/scenarios", headers={"Authorization": latin})
+        assert bad.status_code == 401
+
+
+def test_a_query_the_queue_would_delay_past_its_budget_is_shed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    real_plan = corridor.api.planning.plan
+
+    def busy_plan(network: Any, query: Any) -> Any:  # 0.3 s of CPU, then hold if asked
+        spin = time.thread_time()
+        while time.thread_time() - spin < 0.3:
+            pass
+        if query.cargo.containers == 2:
+            started.set()
+            release.wait(30)
+        return real_plan(network, query)
+
+    monkeypatch.setattr(corridor.api.planning, "plan", busy_plan)
+    limits = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", query_timeout_s=0.5)
+    with live_server(limits) as srv:
+        # the first query teaches the planner that a query costs ~0.3 s of CPU; on a busy
+        # machine it may overrun its budget, but it is cached once it has finished
+        answers = [httpx.post(srv.url + "/api/routes", json=QUERY, timeout=30).status_code]
+        while answers[-1] != 200 and len(answers) < 300:
+            time.sleep(0.1)
+            answers.append(httpx.post(srv.url + "/api/routes", json=QUERY).status_code)
+        assert answers[-1] == 200, answers
+
+        def hold() -> None:  # retried while earlier retries still fill the queue
+            for _ in range(300):
+                httpx.post(srv.url + "/api/routes", json={**QUERY, "containers": 2}, timeout=30)
+                if started.is_set():
+                    return
+                time.sleep(0.1)
+
+        blocker = threading.Thread(target=hold)
+        blocker.start()
+        assert started.wait(60)
+        shed = httpx.post(srv.url + "/api/routes", json={**QUERY, "containers": 3}, timeout=30)
+        release.set()
+        blocker.join(60)
+        assert shed.status_code == 503 and int(shed.headers["retry-after"]) >= 1
+        assert shed.json()["type"] == "urn:corridor:problem:busy"
+        assert "past its time budget" in shed.json()["detail"]
+
+
+def test_settings_travel_to_worker_processes_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(
+        network_path=tmp_path / "net",
+        db_url="sqlite:///x.db",
+        allowed_hosts=("a.example", "b.example"),
+        max_connections=7,
+        request_read_timeout_s=1.5,
+    )
+    monkeypatch.setenv(SETTINGS_ENV, settings_to_env(settings))
+    assert settings_from_env() == settings
+
+
+def test_serve_with_two_workers_answers_and_guards_every_connection(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)]
+    command += ["--workers", "2", "--db", f"sqlite:///{tmp_path / 'w.db'}"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                if httpx.get(url + "/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        answers = [httpx.get(url + "/api/health").json()["status"] for _ in range(10)]
+        assert answers == ["ok"] * 10
+        silent = socket.create_connection(("127.0.0.1", port))  # the read deadline holds
+        assert _closed_by_server(silent, 30).startswith(b"HTTP/1.1 408")
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=60)
+    assert b"2 worker processes" in out and b"Traceback" not in err, err[-2000:]
+
+
+def test_one_client_cannot_take_every_connection(tmp_path: Path) -> None:
+    limits = Settings(
+        db_url=f"sqlite:///{tmp_path / 'x.db'}", max_connections_per_client=3, max_connections=50
+    )
+    with guarded_server(limits) as (_url, port):
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        time.sleep(0.2)
+        extra = socket.create_connection(("127.0.0.1", port))
+        assert _closed_by_server(extra, 10).startswith(b"HTTP/1.1 503")
+        for conn in held:
+            conn.close()

@@ -322,3 +322,68 @@ def test_fixture_round_trips_through_csv(tiny_copy: Path) -> None:
     rail = net.link("L1")
     assert rail.duration_h == pytest.approx(100 / 50)
     assert rail.layer == "rail_1435"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column"),
+    [
+        ("links.csv", "1435,100,50", "1435,40076,50", "distance_km"),
+        ("links.csv", "1435,100,50", "1435,100,351", "speed_kmh"),
+        ("links.csv", "L5,AA_A,CC_E,road,,700,50", "L5,AA_A,CC_E,road,,700,131", "speed_kmh"),
+        ("links.csv", "1435,100,50", "99,100,50", "gauge_mm"),
+        ("links.csv", "BB_D,CC_E,ferry,,300,,20", "BB_D,CC_E,ferry,,300,,8761", "duration_h"),
+        ("links.csv", "BB_D,CC_E,ferry,,300,,20", "BB_D,CC_E,ferry,,300,,1", "duration_h"),
+        ("links.csv", "mdo,0.5,100", "mdo,1001,100", "tariff_usd_per_feu_km"),
+        ("crossings.csv", "general,30,90", "general,30,8761", "dwell_p90_h"),
+        ("crossings.csv", "general,30,90", "general,0.5,90", "dwell_p90_h"),
+        ("crossings.csv", "general,30,90", "general,nan,90", "dwell_median_h"),
+        ("transfers.csv", "gauge_change,4,12", "gauge_change,4,inf", "duration_p90_h"),
+        ("services.csv", "Mon;Thu,12:00,,", "Mon;Thu,12:00,,169", "offset_h"),
+        ("nodes.csv", "Alpha Terminal", "Alpha\x00Terminal", "name"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "_" in v and "," not in v else None,
+)
+def test_a_figure_outside_its_physical_range_is_a_located_problem(
+    tiny_copy: Path, file: str, old: str, new: str, column: str
+) -> None:
+    edit(tiny_copy / file, old, new)
+    assert any(p.file == file and p.column == column for p in problems_of(tiny_copy))
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('name = "ti\\u0000ny"', "name"),
+        ("reference_year = 1969", "reference_year"),
+        ("reference_year = 2201", "reference_year"),
+        ("tonnes_per_teu = nan", "cargo.tonnes_per_teu"),
+        ("tonnes_per_teu = 41.0", "cargo.tonnes_per_teu"),
+        ("teu_cost_factor = inf", "cargo.teu_cost_factor"),
+        ("year = 1799", "sources[1].year"),
+    ],
+)
+def test_a_manifest_value_outside_its_range_is_a_located_problem(
+    tiny_copy: Path, line: str, key: str
+) -> None:
+    manifest = tiny_copy / "manifest.toml"
+    name = line.split(" = ")[0]
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    lines = [line if current.startswith(name + " =") else current for current in lines]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert any(p.file == "manifest.toml" and p.column == key for p in problems_of(tiny_copy))
+
+
+def test_a_bom_and_crlf_line_ends_still_load(tiny_copy: Path) -> None:
+    for path in tiny_copy.glob("*.csv"):
+        data = path.read_bytes().replace(b"\n", b"\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + data)
+    assert corridor.load_network(tiny_copy).name == "tiny"
+
+
+def test_a_column_named_twice_is_a_problem(tiny_copy: Path) -> None:
+    edit(tiny_copy / "nodes.csv", "node_id,name,", "node_id,name,name,")
+    found = problems_of(tiny_copy)
+    assert any(
+        p.file == "nodes.csv" and p.column == "name" and "more than once" in p.message
+        for p in found
+    )

@@ -60,7 +60,7 @@ def specs(draw: st.DrawFn) -> Spec:
                 "to_node": f"N{b}",
                 "mode": mode,
                 "gauge_mm": draw(st.sampled_from((1435, 1520))) if mode == "rail" else None,
-                "distance_km": 100 * draw(st.integers(1, 9)),
+                "distance_km": 5 * draw(st.integers(1, 9)),  # <= 45 km/h: every mode's limit
                 "duration_h": draw(st.integers(1, 30)),
                 "bidirectional": draw(st.booleans()),
                 "tariff_feu_km": draw(st.integers(0, 3)),

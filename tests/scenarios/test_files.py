@@ -234,3 +234,63 @@ def test_a_file_that_is_not_toml_is_one_clear_problem(tmp_path: Path) -> None:
 def test_a_missing_file_is_an_input_file_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read"):
         load_scenario(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (
+            'type = "change_service"\nservice = "cre_xian"\nfrequency_factor = 169',
+            "frequency_factor",
+        ),
+        (
+            'type = "change_service"\nservice = "cre_xian"\nfrequency_factor = nan',
+            "frequency_factor",
+        ),
+        ('type = "change_service"\nservice = "cre_xian"\nheadway_h = 0.5', "headway_h"),
+        ('type = "scale_dwell"\ncrossing = "ALASHANKOU_DOSTYK"\nfactor = inf', "factor"),
+        ('type = "scale_dwell"\ncrossing = "ALASHANKOU_DOSTYK"\nfactor = 1001', "factor"),
+        ('type = "set_dwell"\ncrossing = "ALASHANKOU_DOSTYK"\nmedian_h = 8761', "median_h"),
+        ('type = "change_link"\nlink = "rail_LYG_ZZH"\nspeed_factor = 0.0001', "speed_factor"),
+        ('type = "change_link"\nlink = "rail_LYG_ZZH"\ndistance_km = -1', "distance_km"),
+        ('type = "change_tariff"\nfactor = -0.5', "factor"),
+        ('type = "close_link"\nlink = "rail_LYG_ZZH"\nnote = "a\\u0000b"', "note"),
+    ],
+)
+def test_a_value_outside_its_range_is_reported_with_its_key(
+    tmp_path: Path, change: str, key: str
+) -> None:
+    path = write(tmp_path, f'name = "x"\n[[change]]\n{change}\n')
+    with pytest.raises(InputFileError) as info:
+        load_scenario(path)  # without a network: the reader's own ranges
+    assert any(p.column == f"change[1].{key}" for p in info.value.problems), info.value
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        # 2 weekly departures x 100 is more than one an hour
+        (
+            'type = "change_service"\nservice = "cre_chengdu"\nfrequency_factor = 100',
+            "frequency_factor",
+        ),
+        # rail at 41.67 km/h x 10 is above the rail limit of 350 km/h
+        ('type = "change_link"\nlink = "rail_LYG_ZZH"\nspeed_factor = 10', "speed_factor"),
+        ('type = "scale_dwell"\ncrossing = "ALASHANKOU_DOSTYK"\nfactor = 100', "factor"),
+        ('type = "change_tariff"\nfactor = 1000\nmodes = ["road"]', "factor"),
+    ],
+)
+def test_a_value_that_would_break_the_network_is_reported_against_it(
+    tmp_path: Path, eurasia: corridor.Network, change: str, key: str
+) -> None:
+    path = write(tmp_path, f'name = "x"\n[[change]]\n{change}\n')
+    load_scenario(path)  # in range on its own
+    with pytest.raises(InputFileError) as info:
+        load_scenario(path, eurasia)
+    assert any(p.column == f"change[1].{key}" for p in info.value.problems), info.value
+
+
+def test_toml_nested_too_deeply_is_one_located_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, 'name = "x"\ndeep = ' + "[" * 2000 + "]" * 2000 + "\n")
+    with pytest.raises(InputFileError, match="nested too deeply"):
+        load_scenario(path)

@@ -58,7 +58,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         network=net,
         store=store,
         planner=RoutePlanner(net, settings),
-        jobs=JobRunner(threads=settings.job_threads, keep=settings.max_jobs),
+        jobs=JobRunner(
+            threads=settings.job_threads,
+            keep=settings.max_jobs,
+            max_active=settings.max_active_jobs,
+            per_client=settings.max_jobs_per_client,
+        ),
         network_geojson=json.dumps(network_geojson(net), ensure_ascii=False).encode(),
     )
 

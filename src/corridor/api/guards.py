@@ -86,7 +86,7 @@ class TokenGuard:
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
-        self.token = token.encode()
+        self.token = token.encode("utf-8")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -94,9 +94,10 @@ class TokenGuard:
         if scope["type"] != "http" or not guarded:
             await self.app(scope, receive, send)
             return
-        header = _header(scope, b"authorization") or ""
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token):
+        # compared as the bytes sent: a UTF-8 client's non-ASCII token matches
+        header = _raw_header(scope, b"authorization") or b""
+        scheme, _, given = header.strip().partition(b" ")
+        if scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self.token):
             await self.app(scope, receive, send)
             return
         response = problem_response(
@@ -137,6 +138,13 @@ class HostGuard:
             )
         )
         await response(scope, receive, send)
+
+
+def _raw_header(scope: dict[str, Any] | Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value)
+    return None
 
 
 def _header(scope: dict[str, Any] | Scope, name: bytes) -> str | None:

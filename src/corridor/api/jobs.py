@@ -1,8 +1,11 @@
 """Background jobs for long analyses (scenario comparison, criticality), with progress.
 
 Jobs run on a small in-process thread pool; their records live in memory, so a restart forgets
-them (their inputs, the saved scenarios, stay in the database). The oldest finished records are
-dropped once more than `keep` are held.
+them (their inputs, the saved scenarios, stay in the database). The queue is bounded: at most
+`max_active` jobs queued or running in all, and `per_client` for one client; beyond that a new
+job is refused (503 or 429, with Retry-After). A job can be cancelled: a queued one never starts,
+a running one stops at its next progress step. The oldest finished records are dropped once more
+than `keep` are held.
 """
 
 from __future__ import annotations
@@ -11,26 +14,35 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from corridor.api.problems import ApiProblem
 from corridor.errors import CorridorError
 
 Progress = Callable[[float], None]
 Work = Callable[[Progress], Any]
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "failed", "cancelled")
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's work (by its progress callback) once the job is cancelled."""
 
 
 @dataclass
 class _Job:
     id: str
     kind: str
+    client: str
     created_at: datetime
     status: str = "queued"
     progress: float = 0.0
     result: Any = None
     error: dict[str, Any] | None = field(default=None)
+    future: Future[None] | None = None
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -47,27 +59,54 @@ class _Job:
 class JobRunner:
     """Runs `work(progress)` callables in the background and keeps their status."""
 
-    def __init__(self, threads: int = 1, keep: int = 100) -> None:
+    def __init__(
+        self, threads: int = 1, keep: int = 100, max_active: int = 8, per_client: int = 2
+    ) -> None:
         self._threads = threads
         self._executor: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
+        self._max_active = max_active
+        self._per_client = per_client
 
-    def submit(self, kind: str, work: Work) -> str:
-        """Queue `work`; returns the job's id at once."""
-        job = _Job(id=uuid.uuid4().hex, kind=kind, created_at=datetime.now(UTC))
+    def submit(self, kind: str, work: Work, client: str = "") -> str:
+        """Queue `work`; returns the job's id at once. Raises ApiProblem (503 when the queue
+        is full, 429 when `client` already has its share of jobs queued or running)."""
+        job = _Job(id=uuid.uuid4().hex, kind=kind, client=client, created_at=datetime.now(UTC))
         with self._lock:
+            self._refuse_if_full(client)
             self._jobs[job.id] = job
-            finished = [j.id for j in self._jobs.values() if j.status in ("done", "failed")]
+            finished = [j.id for j in self._jobs.values() if j.status in FINISHED]
             for old in finished[: max(0, len(self._jobs) - self._keep)]:
                 del self._jobs[old]
             if self._executor is None:  # first use, or used again after a shutdown
                 self._executor = ThreadPoolExecutor(
                     self._threads, thread_name_prefix="corridor-job"
                 )
-            self._executor.submit(self._run, job, work)
+            job.future = self._executor.submit(self._run, job, work)
         return job.id
+
+    def _refuse_if_full(self, client: str) -> None:
+        active = [j for j in self._jobs.values() if j.status in ACTIVE]
+        if len(active) >= self._max_active:
+            raise ApiProblem(
+                503,
+                "busy",
+                "Job queue full",
+                f"{len(active)} jobs are queued or running, the server's limit; retry later "
+                "or cancel one (DELETE /api/jobs/{id})",
+                headers={"Retry-After": "30"},
+            )
+        if sum(j.client == client for j in active) >= self._per_client:
+            raise ApiProblem(
+                429,
+                "too-many-jobs",
+                "Too many jobs",
+                f"this client already has {self._per_client} jobs queued or running; wait for "
+                "one to finish or cancel one (DELETE /api/jobs/{id})",
+                headers={"Retry-After": "30"},
+            )
 
     def get(self, job_id: str) -> dict[str, Any] | None:
         """The job's status record, or None for an unknown id."""
@@ -75,33 +114,63 @@ class JobRunner:
             job = self._jobs.get(job_id)
             return None if job is None else job.snapshot()
 
+    def cancel(self, job_id: str) -> dict[str, Any] | None:
+        """Cancel a queued or running job (a finished one is left as it is); its record, or
+        None for an unknown id. A running job stops at its next progress step."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            if job.status in ACTIVE:
+                job.status = "cancelled"
+                job.error = {"title": "Cancelled", "detail": "the job was cancelled"}
+                if job.future is not None:
+                    job.future.cancel()  # never starts if still queued
+            return job.snapshot()
+
     def _run(self, job: _Job, work: Work) -> None:
         def progress(fraction: float) -> None:
             with self._lock:
+                if job.status == "cancelled":
+                    raise JobCancelled
                 job.progress = min(1.0, max(job.progress, float(fraction)))
 
         with self._lock:
+            if job.status != "queued":
+                return
             job.status = "running"
         try:
             result = work(progress)
+        except JobCancelled:
+            return
         except CorridorError as exc:
-            with self._lock:
-                job.status = "failed"
-                job.error = {"title": "Job failed", "detail": str(exc)}
+            self._finish(job, "failed", error={"title": "Job failed", "detail": str(exc)})
             return
         except Exception as exc:  # a job's failure must reach its record, not kill the pool
-            with self._lock:
-                job.status = "failed"
-                job.error = {"title": "Internal error", "detail": type(exc).__name__}
+            self._finish(
+                job, "failed", error={"title": "Internal error", "detail": type(exc).__name__}
+            )
             return
+        self._finish(job, "done", result=result)
+
+    def _finish(
+        self, job: _Job, status: str, *, result: Any = None, error: dict[str, Any] | None = None
+    ) -> None:
         with self._lock:
-            job.status = "done"
-            job.progress = 1.0
-            job.result = result
+            if job.status == "cancelled":  # cancelled while its last step ran: stays cancelled
+                return
+            job.status, job.result, job.error = status, result, error
+            if status == "done":
+                job.progress = 1.0
 
     def shutdown(self) -> None:
-        """Cancel queued jobs (a running one finishes); a later submit starts a new pool."""
+        """Cancel queued jobs and stop running ones at their next progress step; a later
+        submit starts a new pool."""
         with self._lock:
             executor, self._executor = self._executor, None
+            for job in self._jobs.values():
+                if job.status in ACTIVE:
+                    job.status = "cancelled"
+                    job.error = {"title": "Cancelled", "detail": "the server shut down"}
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

@@ -1,9 +1,10 @@
 """Planning for the API: a bounded thread pool, a per-query time budget and a result cache.
 
 The planner is pure Python and numpy, so it runs in worker threads and the event loop stays
-free. A query that outlives its budget gets a 503 problem while its thread finishes in the
-background (its result is still cached); queries beyond `max_pending_queries` are refused at once,
-so slow queries cannot pile up without bound. Results are cached by the normalized query: the
+free. A query that outlives its budget (queueing included) gets a 503 problem: still queued, it
+is dropped; already planning, its thread finishes in the background and caches the result. A
+query the queue would delay past its budget, or beyond `max_pending_queries`, is refused at
+once with `Retry-After`, so slow queries cannot pile up without bound. Results are cached by the normalized query: the
 network is immutable, so the same query always gives the same answer.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import math
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,6 +44,7 @@ class RoutePlanner:
         self._lock = threading.Lock()
         self._pending = 0
         self._cache: OrderedDict[CacheKey, bytes] = OrderedDict()
+        self._cpu_s = 0.0  # moving mean of a query's CPU time: the queue's drain rate
 
     async def plan_json(self, request: RouteRequest, *, prefix: str = "") -> bytes:
         """The response body for `request`; raises ApiProblem for every user-caused failure."""
@@ -58,6 +61,17 @@ class RoutePlanner:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
+            # the threads share one interpreter: the queue drains at about one query's CPU time
+            # each, so a query that would wait past its budget is shed at once (docs/api.md)
+            wait = self._pending * self._cpu_s
+            if self._pending and wait + self._cpu_s > self._settings.query_timeout_s:
+                raise ApiProblem(
+                    503,
+                    "busy",
+                    "Server busy",
+                    f"the queue would delay this query about {wait:.1f} s, past its time budget",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
             if self._pending >= self._settings.max_pending_queries:
                 raise ApiProblem(
                     503,
@@ -93,6 +107,7 @@ class RoutePlanner:
 
     def _compute(self, key: CacheKey) -> bytes:
         query, samples, seed, deadline = key
+        self._cpu_s = 0.0  # moving mean of a query's CPU time: the queue's drain rate
         result = plan(self._network, query)
         truncated = len(result.routes) > self._settings.max_routes
         if truncated:

@@ -8,6 +8,7 @@ request field is at fault, `field` (the request's own name, e.g. `containers` or
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import Request
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from corridor.errors import (
     AmbiguousPlaceError,
@@ -186,21 +188,47 @@ async def validation_handler(_request: Request, exc: Exception) -> Response:
     )
 
 
-async def http_handler(_request: Request, exc: Exception) -> Response:
+async def http_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}
     detail = exc.detail if isinstance(exc.detail, str) else "request failed"
     if exc.status_code == 404 and detail == "Not Found":
         detail = "no such resource"
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
     return problem_response(
         ApiProblem(
             exc.status_code,
             {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"),
             titles.get(exc.status_code, "Request failed"),
             detail,
-            headers=dict(exc.headers or {}),
+            headers=headers,
         )
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path (Starlette's 405 names only the
+    first route's), for the `Allow` header."""
+    methods: set[str] = set()
+    for route in _flat(request.app.router.routes):
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods) or ["GET"]
+
+
+def _flat(routes: Iterable[Any]) -> Iterator[Any]:
+    """The routes of included routers too (FastAPI keeps them as groups with candidates)."""
+    for route in routes:
+        candidates = getattr(route, "effective_candidates", None)
+        if callable(candidates):
+            yield from _flat(candidates())
+        else:
+            yield route
 
 
 async def problem_handler(_request: Request, exc: Exception) -> Response:

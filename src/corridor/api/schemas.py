@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from corridor.routing.query import Cargo, Constraints, Query
 
@@ -38,6 +39,16 @@ def valid_departure(moment: datetime | None) -> datetime | None:
 Place = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
+# the planner's criteria (case and spaces aside): the schema shows the pattern the planner
+# checks (corridor.routing.query), which names the field `criteria` when it refuses one
+Criterion = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra={"pattern": r"^\s*(?i:time|cost|co2e|p90)\s*$"},
+    ),
+]
 
 
 class RouteRequest(BaseModel):
@@ -82,7 +93,7 @@ class RouteRequest(BaseModel):
         default_factory=list, max_length=50, description="Node ids, places or crossing ids."
     )
     max_transfers: int | None = Field(None, ge=0, le=100, description="Most transshipments.")
-    criteria: list[Annotated[str, Field(max_length=20)]] = Field(
+    criteria: list[Criterion] = Field(
         default_factory=lambda: ["time", "cost", "co2e"],
         min_length=1,
         max_length=6,
@@ -290,10 +301,11 @@ class ShipmentPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
-    query: RouteRequest | None = None
-    route_index: int | None = Field(None, ge=0, le=1000)
-    route: dict[str, Any] | None = None
+    # left out: unchanged; null is refused (refuse_nulls), so the schema does not offer it
+    name: Name | SkipJsonSchema[None] = None
+    query: RouteRequest | SkipJsonSchema[None] = None
+    route_index: Annotated[int, Field(ge=0, le=1000)] | SkipJsonSchema[None] = None
+    route: dict[str, Any] | SkipJsonSchema[None] = None
 
 
 class ShipmentOut(BaseModel):
@@ -322,8 +334,8 @@ class ScenarioIn(BaseModel):
 class ScenarioPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
-    text: ScenarioText | None = None
+    name: Name | SkipJsonSchema[None] = None
+    text: ScenarioText | SkipJsonSchema[None] = None
 
 
 class ScenarioOut(BaseModel):
@@ -343,7 +355,7 @@ class JobOut(BaseModel):
 
     id: str
     kind: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     progress: float
     result: Any | None = None
     error: dict[str, Any] | None = None

@@ -46,6 +46,14 @@ class Settings:
     result_cache_size: int = 512  # plan results kept per server (the network is immutable)
     job_threads: int = 1
     max_jobs: int = 100  # finished jobs kept in memory, oldest dropped first
+    max_active_jobs: int = 8  # jobs queued or running; more get 503
+    max_jobs_per_client: int = 2  # jobs queued or running for one client address; more get 429
+    # the server's socket limits (corridor.api.server; docs/api.md "Limits")
+    max_connections: int = 512  # open connections; more are answered 503 and closed
+    max_connections_per_client: int = 64  # open connections from one address; more get 503
+    request_read_timeout_s: float = 10.0  # to receive a request's headers and body
+    keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
+    max_header_bytes: int = 16 * 1024  # request line and headers
 
     def hosts(self) -> tuple[str, ...]:
         """The Host header names this server answers; empty: any."""

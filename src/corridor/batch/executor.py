@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import math
 import multiprocessing
+import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -29,6 +31,10 @@ R = TypeVar("R")
 CHUNKS_PER_WORKER = 4
 MAX_CHUNK = 256
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
+# how long a Dask run may go on with no live worker before it fails (seconds; env override)
+WORKER_TIMEOUT_ENV = "CORRIDOR_DASK_WORKER_TIMEOUT"
+WORKER_TIMEOUT_S = 60.0
+POLL_S = 0.5
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -124,6 +130,53 @@ def _on_processes(
     return [result for part in parts for result in part]
 
 
+def worker_timeout() -> float:
+    """Seconds a Dask run waits with no live worker (CORRIDOR_DASK_WORKER_TIMEOUT, default 60)."""
+    raw = os.environ.get(WORKER_TIMEOUT_ENV, "")
+    try:
+        value = float(raw) if raw else WORKER_TIMEOUT_S
+    except ValueError:
+        raise CorridorError(f"{WORKER_TIMEOUT_ENV}: expected seconds, got {raw!r}") from None
+    if not 0 < value <= 86_400:
+        raise CorridorError(f"{WORKER_TIMEOUT_ENV}: expected 0 < seconds <= 86400, got {raw!r}")
+    return value
+
+
+def _gather(
+    dask: Any,
+    client: Any,
+    futures: list[Any],
+    chunks: Sequence[Sequence[T]],
+    advance: Callable[[int], None],
+) -> list[list[R]]:
+    """Each chunk's results as its future finishes; fails once no worker has been alive for
+    `worker_timeout()` seconds (a cluster whose workers all died would otherwise wait forever)."""
+    index = {future.key: i for i, future in enumerate(futures)}
+    parts: list[list[R]] = [[] for _ in chunks]
+    pending = list(futures)
+    limit, alone_since = worker_timeout(), None
+    while pending:
+        try:
+            done, not_done = dask.wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done, not_done = set(), pending
+        for future in done:
+            i = index[future.key]
+            parts[i] = future.result()
+            advance(len(chunks[i]))
+        pending = list(not_done)
+        if not pending or client.scheduler_info().get("workers"):
+            alone_since = None
+            continue
+        alone_since = alone_since or time.monotonic()
+        if time.monotonic() - alone_since > limit:
+            raise CorridorError(
+                f"scheduler: no live Dask worker for {limit:g} s with {len(pending)} chunk(s) "
+                f"left; start workers (dask worker ADDRESS) or raise {WORKER_TIMEOUT_ENV}"
+            )
+    return parts
+
+
 def _on_dask(
     fn: Callable[[T], R],
     items: Sequence[T],
@@ -139,7 +192,7 @@ def _on_dask(
     if isinstance(scheduler, str):
         try:
             client = dask.Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
             raise CorridorError(
                 f"scheduler: cannot reach a Dask scheduler at {scheduler!r} ({exc})"
             ) from None
@@ -151,13 +204,8 @@ def _on_dask(
         slots = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         chunks = _chunks(items, max(1, slots))
         futures = [client.submit(_run_chunk, fn, chunk, pure=False) for chunk in chunks]
-        index = {future.key: i for i, future in enumerate(futures)}
-        parts: list[list[R]] = [[] for _ in chunks]
         try:
-            for future in dask.as_completed(futures):
-                i = index[future.key]
-                parts[i] = future.result()
-                advance(len(chunks[i]))
+            parts: list[list[R]] = _gather(dask, client, futures, chunks, advance)
         except BaseException:
             client.cancel(futures)
             raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,7 +137,7 @@ def write_parquet(
             **{k.encode(): v.encode() for k, v in metadata.items()},
         }
         table = table.replace_schema_metadata(merged)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.partial")
     try:
         pq.write_table(table, partial, compression="zstd")
         partial.replace(target)

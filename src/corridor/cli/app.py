@@ -158,8 +158,10 @@ def parse_depart(text: str | None, option: str = "--depart") -> datetime | None:
     except ValueError:
         fail(
             f"{option}: expected a date or UTC date-time like 2026-12-01 or "
-            f"2026-12-01T08:00, got {text!r}"
+            f"2026-12-01T08:00, got {text[:80]!r}"
         )
+    if not 1970 <= moment.year <= 2200:  # the API's range; beyond it the clock overflows
+        fail(f"{option}: expected a date between 1970 and 2200, got {text[:80]!r}")
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

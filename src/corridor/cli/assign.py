@@ -50,8 +50,8 @@ def assign_command(
     network: NetworkOption = None,
 ) -> None:
     """Assign weekly demand at least generalized cost within capacities (an LP, HiGHS)."""
-    if value_of_time is not None and not value_of_time >= 0:
-        fail(f"--value-of-time: expected a number >= 0, got {value_of_time}")
+    if value_of_time is not None and not 0 <= value_of_time <= 1e6:  # NaN and inf fail too
+        fail(f"--value-of-time: expected a number between 0 and 1e6, got {value_of_time}")
     net = open_network(network)
     try:
         if plot is not None:

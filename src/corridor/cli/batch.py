@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+import uuid
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +32,33 @@ from corridor.cli.app import (
 from corridor.errors import CorridorError, QueryError
 from corridor.routing.clock import today_utc
 from corridor.routing.odset import default_od_path, read_od_pairs
-from corridor.routing.query import Cargo
+from corridor.routing.query import Cargo, Query
+
+
+def prepare_target(target: Path) -> None:
+    """Before any computing: the target's folder must take a new file (a probe is written and
+    removed), and partial files a killed run left for this target are removed."""
+    folder = target.parent
+    for stale in folder.glob(f".{glob_escape(target.name)}.*.partial"):
+        pid = stale.name.removesuffix(".partial").rpartition(".")[2].split("-")[0]
+        if not (pid.isdigit() and _alive(int(pid))):
+            stale.unlink(missing_ok=True)
+    probe = folder / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.probe"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        fail(f"--out: cannot write into {folder} ({exc.strerror or exc})")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return pid != os.getpid()
 
 
 @app.command()
@@ -70,8 +99,10 @@ def batch(
         fail("--no-baseline: give at least one --scenario, or nothing is left to plan")
     try:
         target = check_parquet_path(out_path)
+        Query("-", "-", criteria=tuple(c for c in criteria.split(",") if c.strip()))
     except QueryError as exc:
-        fail(f"--out: {exc.message}")
+        fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
+    prepare_target(target)
     net = open_network(network)
     network_path = str(network) if network is not None else None
     today = today_utc()

@@ -32,12 +32,19 @@ def serve(
         str | None,
         typer.Option(help=f"API token clients must send as a Bearer token (or ${TOKEN_ENV})."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; each loads the network and answers on the same port.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (/api, OpenAPI at /docs) and the web planner at /."""
     try:
-        import uvicorn
-
         from corridor.api import Settings, create_app
+        from corridor.api.server import run_server
     except ImportError as exc:
         fail(f"serve needs the server extra: pip install 'corridor[server]' ({exc.name} missing)")
     try:
@@ -55,9 +62,15 @@ def serve(
         fail(str(exc))
     shown = f"[{host}]" if ":" in host else host
     context = application.state.context
+    processes = f"; {workers} worker processes" if workers > 1 else ""
     typer.echo(
         f"corridor: serving {context.network_label} at http://{shown}:{port}/ "
-        f"(database {context.store.url}; Ctrl+C stops)",
+        f"(database {context.store.url}{processes}; Ctrl+C stops)",
         err=False,
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    if workers > 1:  # the workers build their own; this one only checked the settings
+        context.store.close()
+    try:
+        run_server(settings, port, workers=workers, app=application if workers == 1 else None)
+    except OSError as exc:  # the port is taken, or the address cannot be bound
+        fail(f"cannot listen on {shown}:{port}: {exc.strerror or exc}")

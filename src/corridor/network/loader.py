@@ -6,6 +6,7 @@ once; nothing is returned unless the package is clean.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from corridor.errors import NetworkValidationError, Problem
+from corridor.network import limits as L
 from corridor.network.geometry import read_geometry
 from corridor.network.model import Network
 from corridor.network.records import (
@@ -45,18 +47,27 @@ from corridor.network.tables import (
     choice,
     country,
     identifier,
-    integer,
     latitude,
     listing,
+    load_toml,
     longitude,
     number,
     read_table,
+    shorten,
     text,
+    whole,
 )
 
 BUNDLED = "eurasia"
 # tonnes of cargo one container may hold when the manifest's [cargo] does not say
 PAYLOAD_DEFAULTS = {"max_tonnes_20ft": 24.0, "max_tonnes_40ft": 28.0}
+
+# Every numeric column has a physical range (corridor.network.limits, docs/network-format.md):
+# a value outside it is refused here, located, instead of overflowing in a later computation.
+_PER_FEU_KM = number(minimum=0, maximum=L.TARIFF_PER_FEU_KM[1])
+_PER_FEU = number(minimum=0, maximum=L.TARIFF_PER_FEU[1])
+_HOURS = number(minimum=0, maximum=L.DWELL_H[1])
+_TEU_WEEK = number(above=0, maximum=L.CAPACITY_TEU_PER_WEEK[1])
 
 NODES = {
     "node_id": Column(identifier),
@@ -74,21 +85,25 @@ LINKS = {
     "from_node": Column(identifier),
     "to_node": Column(identifier),
     "mode": Column(choice(*MODES)),
-    "gauge_mm": Column(integer, required=False),
-    "distance_km": Column(number(above=0)),
+    "gauge_mm": Column(whole(*L.GAUGE_MM), required=False),
+    "distance_km": Column(number(above=0, maximum=L.DISTANCE_KM[1])),
     "distance_source": Column(listing(identifier), required=False, default=()),
-    "speed_kmh": Column(number(above=0), required=False),
-    "duration_h": Column(number(above=0), required=False),
+    "speed_kmh": Column(
+        number(minimum=L.MIN_SPEED_KMH, maximum=max(L.MAX_SPEED_KMH.values())), required=False
+    ),
+    "duration_h": Column(number(above=0, maximum=L.DURATION_H[1]), required=False),
     "bidirectional": Column(boolean),
     "energy_carrier": Column(identifier),
-    "tariff_usd_per_feu_km": Column(number(minimum=0), required=False),
-    "tariff_usd_per_feu": Column(number(minimum=0), required=False, default=0.0),
-    "tariff_usd_per_t_km": Column(number(minimum=0), required=False),
+    "tariff_usd_per_feu_km": Column(_PER_FEU_KM, required=False),
+    "tariff_usd_per_feu": Column(_PER_FEU, required=False, default=0.0),
+    "tariff_usd_per_t_km": Column(number(minimum=0, maximum=L.TARIFF_PER_T_KM[1]), required=False),
     "tariff_reverse_factor": Column(
         bounded(0.05, 20.0, "a share of the forward price"), required=False, default=1.0
     ),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
-    "capacity_t_per_week": Column(number(above=0), required=False),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
+    "capacity_t_per_week": Column(
+        number(above=0, maximum=L.CAPACITY_T_PER_WEEK[1]), required=False
+    ),
     "commodities": Column(listing()),
     "passages": Column(listing(identifier), required=False, default=()),
     "status": Column(choice("open", "closed"), required=False, default="open"),
@@ -99,11 +114,13 @@ TRANSFERS = {
     "from_layer": Column(text),
     "to_layer": Column(text),
     "kind": Column(choice(*TRANSFER_KINDS)),
-    "duration_h": Column(number(minimum=0)),
-    "duration_p90_h": Column(number(minimum=0)),
-    "cost_usd_per_feu": Column(number(minimum=0)),
-    "cost_usd_per_t": Column(number(minimum=0), required=False, default=0.0),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
+    "duration_h": Column(_HOURS),
+    "duration_p90_h": Column(_HOURS),
+    "cost_usd_per_feu": Column(_PER_FEU),
+    "cost_usd_per_t": Column(
+        number(minimum=0, maximum=L.COST_PER_T[1]), required=False, default=0.0
+    ),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
     **PROVENANCE,
 }
 CROSSINGS = {
@@ -113,10 +130,10 @@ CROSSINGS = {
     "direction": Column(choice("forward", "reverse")),
     "commodity_class": Column(identifier),
     "traffic": Column(choice("any", "import", "transit"), required=False, default="any"),
-    "dwell_median_h": Column(number(minimum=0)),
-    "dwell_p90_h": Column(number(minimum=0)),
+    "dwell_median_h": Column(_HOURS),
+    "dwell_p90_h": Column(_HOURS),
     "green_lane": Column(boolean),
-    "fee_usd_per_feu": Column(number(minimum=0)),
+    "fee_usd_per_feu": Column(_PER_FEU),
     **PROVENANCE,
 }
 SERVICES = {
@@ -126,10 +143,10 @@ SERVICES = {
     "kind": Column(choice("weekly", "headway")),
     "weekdays": Column(listing(choice(*WEEKDAYS)), required=False, default=()),
     "departure_utc": Column(text, required=False),
-    "headway_h": Column(number(above=0), required=False),
-    "offset_h": Column(number(minimum=0), required=False, default=0.0),
+    "headway_h": Column(number(minimum=L.HEADWAY_H[0], maximum=L.HEADWAY_H[1]), required=False),
+    "offset_h": Column(number(minimum=0, maximum=L.HEADWAY_H[1]), required=False, default=0.0),
     "operator": Column(text, required=False, default=""),
-    "capacity_teu_per_week": Column(number(above=0), required=False),
+    "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
     **PROVENANCE,
 }
 COMMODITIES = {
@@ -142,19 +159,21 @@ COMMODITIES = {
     "tariff_factors": Column(listing(), required=False, default=()),
     **PROVENANCE,
 }
+_G_PER_TKM = number(minimum=0, maximum=L.FACTOR_G_PER_TKM[1])
+_G_PER_T = number(minimum=0, maximum=L.FACTOR_G_PER_T[1])
 EMISSION_FACTORS = {
     "activity": Column(choice("move", "hub", "reefer")),
     "mode": Column(identifier),
     "energy_carrier": Column(text, required=False, default="-"),
-    "wtw_g_per_tkm": Column(number(minimum=0), required=False),
-    "ttw_g_per_tkm": Column(number(minimum=0), required=False),
-    "wtw_g_per_t": Column(number(minimum=0), required=False),
-    "ttw_g_per_t": Column(number(minimum=0), required=False),
-    "wtw_g_per_vkm": Column(number(minimum=0), required=False, default=0.0),
-    "ttw_g_per_vkm": Column(number(minimum=0), required=False, default=0.0),
+    "wtw_g_per_tkm": Column(_G_PER_TKM, required=False),
+    "ttw_g_per_tkm": Column(_G_PER_TKM, required=False),
+    "wtw_g_per_t": Column(_G_PER_T, required=False),
+    "ttw_g_per_t": Column(_G_PER_T, required=False),
+    "wtw_g_per_vkm": Column(_G_PER_T, required=False, default=0.0),
+    "ttw_g_per_vkm": Column(_G_PER_T, required=False, default=0.0),
     "empty_share": Column(bounded(0.0, 0.9, "a share of vehicle-km"), required=False, default=0.0),
-    "wtw_g_per_kwh": Column(number(minimum=0), required=False),
-    "ttw_g_per_kwh": Column(number(minimum=0), required=False),
+    "wtw_g_per_kwh": Column(_G_PER_TKM, required=False),
+    "ttw_g_per_kwh": Column(_G_PER_TKM, required=False),
     **PROVENANCE,
 }
 
@@ -170,9 +189,14 @@ def load_network(path: str | Path | None = None) -> Network:
     Raises `NetworkValidationError` listing every problem found.
     """
     folder = bundled_path() if path is None else Path(path)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        is_folder = False
+    if not is_folder:
+        shown = shorten(str(folder))
         raise NetworkValidationError(
-            str(folder), [Problem(str(folder), None, None, None, "is not a network folder")]
+            shown, [Problem(shown, None, None, None, "is not a network folder")]
         )
     return _Loader(folder).load()
 
@@ -258,7 +282,7 @@ class _Loader:
             self.problem(file, None, None, None, "file is missing")
             return None
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = load_toml(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             self.problem(file, None, None, None, f"not valid TOML: {exc}")
             return None
@@ -271,6 +295,13 @@ class _Loader:
                 value, ok = float(value), True
             if not ok:
                 self.problem(file, None, where + key, value, f"expected a {kind.__name__} value")
+            elif isinstance(value, str):
+                try:
+                    text(value)
+                except ValueError as exc:
+                    self.problem(file, None, where + key, None, f"expected {exc}")
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.problem(file, None, where + key, value, "expected a finite number")
             return value
 
         name = need(data, "name", str)
@@ -284,8 +315,18 @@ class _Loader:
             cargo = {}
         tonnes_per_teu = need(cargo, "tonnes_per_teu", float, "cargo.")
         teu_factor = need(cargo, "teu_cost_factor", float, "cargo.")
-        if isinstance(tonnes_per_teu, float) and tonnes_per_teu <= 0:
-            self.problem(file, None, "cargo.tonnes_per_teu", tonnes_per_teu, "expected > 0")
+        if isinstance(description, str):
+            if "description" in data:
+                need(data, "description", str)
+        else:
+            self.problem(file, None, "description", description, "expected a str value")
+        if isinstance(year, int) and not L.YEARS[0] <= year <= L.YEARS[1]:
+            self.problem(file, None, "reference_year", year, "expected a year in 1970-2200")
+        top = L.TONNES_PER_TEU[1]
+        if isinstance(tonnes_per_teu, float) and not 0 < tonnes_per_teu <= top:
+            self.problem(
+                file, None, "cargo.tonnes_per_teu", tonnes_per_teu, f"expected 0 < x <= {top:g}"
+            )
         if isinstance(teu_factor, float) and not 0 < teu_factor <= 1:
             self.problem(file, None, "cargo.teu_cost_factor", teu_factor, "expected 0 < x <= 1")
         payload: dict[str, float] = {}
@@ -313,6 +354,11 @@ class _Loader:
             url, document = entry.get("url"), entry.get("document")
             if not isinstance(url, str) and not isinstance(document, str):
                 self.problem(file, None, where + "url", None, "expected a url or a document")
+            for key in ("url", "document"):
+                if isinstance(entry.get(key), str):
+                    need(entry, key, str, where)
+            if isinstance(syear, int) and not L.SOURCE_YEARS[0] <= syear <= L.SOURCE_YEARS[1]:
+                self.problem(file, None, where + "year", syear, "expected a year in 1800-2200")
             if isinstance(sid, str):
                 if sid in seen:
                     self.problem(file, None, where + "id", sid, "duplicate source id")
@@ -529,6 +575,8 @@ class _Loader:
             if not ok:
                 continue
             hours = duration if duration is not None else v["distance_km"] / speed
+            if not self.link_pace(n, mode, v["distance_km"], hours, speed):
+                continue
             out[v["link_id"]] = Link(
                 link_id=v["link_id"],
                 from_node=v["from_node"],
@@ -552,6 +600,32 @@ class _Loader:
                 tariff_reverse_factor=v["tariff_reverse_factor"],
             )
         return out
+
+    def link_pace(
+        self, n: int, mode: str, distance: float, hours: float, speed: float | None
+    ) -> bool:
+        """A link's average speed within its mode's limit and its time within a year."""
+        fastest = L.MAX_SPEED_KMH.get(mode, max(L.MAX_SPEED_KMH.values()))
+        column = "speed_kmh" if speed is not None else "duration_h"
+        if distance / hours > fastest * (1 + 1e-9):
+            shown = speed if speed is not None else hours
+            self.problem(
+                "links.csv", n, column, shown, f"faster than {fastest:g} km/h, the {mode} limit"
+            )
+            return False
+        if hours > L.DURATION_H[1]:
+            self.problem("links.csv", n, column, speed, f"slower than a year over {distance:g} km")
+            return False
+        return True
+
+    def spread_ok(self, file: str, n: int, column: str, median: float, p90: float) -> bool:
+        """A P90 within MAX_P90_RATIO times its median (a zero median has no spread)."""
+        if median > 0 and p90 > median * L.MAX_P90_RATIO:
+            self.problem(
+                file, n, column, p90, f"expected at most {L.MAX_P90_RATIO:g} times the median"
+            )
+            return False
+        return True
 
     def transfers(
         self, rows: list[Row], nodes: dict[str, Node], links: dict[str, Link]
@@ -595,6 +669,10 @@ class _Loader:
                 self.problem(
                     file, n, "duration_p90_h", v["duration_p90_h"], "expected >= duration_h"
                 )
+                ok = False
+            elif not self.spread_ok(
+                file, n, "duration_p90_h", v["duration_h"], v["duration_p90_h"]
+            ):
                 ok = False
             key = (node, frozenset((v["from_layer"], v["to_layer"])))
             if key in seen:
@@ -661,6 +739,8 @@ class _Loader:
                 ok = False
             if v["dwell_p90_h"] < v["dwell_median_h"]:
                 self.problem(file, n, "dwell_p90_h", v["dwell_p90_h"], "expected >= dwell_median_h")
+                ok = False
+            elif not self.spread_ok(file, n, "dwell_p90_h", v["dwell_median_h"], v["dwell_p90_h"]):
                 ok = False
             first = identity.setdefault(cid, (lid, v["name"]))
             if first != (lid, v["name"]):
@@ -870,6 +950,8 @@ class _Loader:
                         empty_share=v["empty_share"] or 0.0,
                     )
                 )
+        if not seen and links and not any(p.file == file for p in self.problems):
+            self.problem(file, None, None, None, "no factor rows; every link needs a move factor")
         have = {(f.mode, f.energy_carrier) for f in out if f.activity == "move"}
         for link in links.values():
             if (link.mode, link.energy_carrier) not in have and seen:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from corridor.errors import Problem
+from corridor.network.limits import MAX_TEXT
 
 Parser = Callable[[str], Any]
 
@@ -27,6 +29,11 @@ class Column:
 
 
 def text(cell: str) -> str:
+    """Any text but control characters (a NUL cannot be stored) and at most MAX_TEXT long."""
+    if len(cell) > MAX_TEXT:
+        raise ValueError(f"text of at most {MAX_TEXT} characters")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in cell):
+        raise ValueError("text without control characters (NUL, ...)")
     return cell
 
 
@@ -39,8 +46,17 @@ def identifier(cell: str) -> str:
     return cell
 
 
-def number(*, minimum: float | None = None, above: float | None = None) -> Parser:
-    """A float parser with an optional inclusive minimum or exclusive lower bound."""
+def number(
+    *, minimum: float | None = None, above: float | None = None, maximum: float | None = None
+) -> Parser:
+    """A finite float parser with an optional inclusive minimum or exclusive lower bound, and an
+    optional inclusive maximum; NaN and infinities are always refused.
+
+    >>> number(above=0, maximum=168)("1e308")
+    Traceback (most recent call last):
+    ...
+    ValueError: a number <= 168
+    """
 
     def parse(cell: str) -> float:
         try:
@@ -53,6 +69,8 @@ def number(*, minimum: float | None = None, above: float | None = None) -> Parse
             raise ValueError(f"a number >= {minimum:g}")
         if above is not None and value <= above:
             raise ValueError(f"a number > {above:g}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"a number <= {maximum:g}")
         return value
 
     return parse
@@ -60,12 +78,24 @@ def number(*, minimum: float | None = None, above: float | None = None) -> Parse
 
 def integer(cell: str) -> int:
     try:
-        value = int(cell)
+        value = int(cell) if len(cell) <= 20 else int("x")
     except ValueError:
         raise ValueError("a whole number") from None
     if value <= 0:
         raise ValueError("a whole number > 0")
     return value
+
+
+def whole(low: int, high: int) -> Parser:
+    """A whole number within [low, high]."""
+
+    def parse(cell: str) -> int:
+        value = integer(cell)
+        if not low <= value <= high:
+            raise ValueError(f"a whole number between {low} and {high}")
+        return value
+
+    return parse
 
 
 def boolean(cell: str) -> bool:
@@ -118,6 +148,30 @@ latitude = bounded(-90.0, 90.0, "a latitude")
 longitude = bounded(-180.0, 180.0, "a longitude")
 
 
+def shorten(name: str, keep: int = 120) -> str:
+    """A file name as an error shows it: a name longer than `keep` is cut in the middle.
+
+    >>> shorten("a" * 300, keep=10)
+    'aaaaa…aaaaa'
+    """
+    return name if len(name) <= keep else name[: keep // 2] + "…" + name[-(keep // 2) :]
+
+
+def load_toml(source: str) -> dict[str, Any]:
+    """Parse TOML text; nesting too deep for the parser is a `TOMLDecodeError` too, so every
+    reader reports it like any other syntax error (never a RecursionError).
+
+    >>> load_toml("a = " + "[" * 5000 + "]" * 5000)
+    Traceback (most recent call last):
+    ...
+    tomllib.TOMLDecodeError: arrays or tables nested too deeply
+    """
+    try:
+        return tomllib.loads(source)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
+
 PROVENANCE: dict[str, Column] = {
     "source": Column(listing(identifier)),
     "estimate": Column(boolean),
@@ -138,12 +192,16 @@ def read_table(path: Path, schema: Mapping[str, Column], problems: list[Problem]
 
     Rows with any bad cell are dropped so that later cross-table checks only see parsed values.
     """
-    name = path.name
-    if not path.is_file():
+    name = shorten(path.name)
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        is_file = False
+    if not is_file:
         problems.append(Problem(name, None, None, None, "file is missing"))
         return []
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             header = list(reader.fieldnames or [])
             raw_rows = [(reader.line_num, raw) for raw in reader]
@@ -155,6 +213,9 @@ def read_table(path: Path, schema: Mapping[str, Column], problems: list[Problem]
         return []
 
     header_ok = True
+    for column in sorted({c for c in header if header.count(c) > 1}):
+        problems.append(Problem(name, None, column, None, "column appears more than once"))
+        header_ok = False
     for column in header:
         if column not in schema:
             problems.append(

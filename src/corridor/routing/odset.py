@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corridor.errors import CorridorError, InputFileError, Problem
+from corridor.network.limits import TEU_PER_WEEK
 from corridor.network.loader import bundled_path
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
@@ -23,7 +24,7 @@ _SCHEMA: dict[str, Column] = {
     "origin": Column(text),
     "destination": Column(text),
     "commodity": Column(identifier, required=False, default="general"),
-    "teu_per_week": Column(number(above=0), required=False, default=None),
+    "teu_per_week": Column(number(above=0, maximum=TEU_PER_WEEK[1]), required=False, default=None),
     "source": Column(listing(identifier), required=False, default=()),
     "estimate": Column(boolean, required=False, default=False),
     "note": Column(text, required=False, default=""),

@@ -9,6 +9,7 @@ network are reported as well.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -17,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from corridor.errors import InputFileError, Problem, ScenarioError
+from corridor.network import limits as L
 from corridor.network.model import Network
 from corridor.network.records import CrossingRule, Link, Provenance, Service
+from corridor.network.tables import load_toml
+from corridor.network.tables import text as plain_text
 from corridor.scenarios.apply import apply_step
 from corridor.scenarios.model import (
     AddLink,
@@ -79,7 +83,12 @@ class _Table:
         if not checks[kind](value):
             raise _Invalid(key, value, f"expected {kind}")
         if kind == "a number":
-            return float(value)
+            return _in_range(key, float(value))
+        if kind == "a string":
+            try:
+                plain_text(value)
+            except ValueError as exc:
+                raise _Invalid(key, None, f"expected {exc}") from None
         if kind == "a list of strings":
             return tuple(value)
         return value
@@ -110,6 +119,42 @@ class _Table:
             self.get("estimate", "true or false", default=True),
             note,
         )
+
+
+# The range of every number a change may give (docs/scenarios.md); the transforms check what
+# the values make of the network (a speed within its mode's limit, a dwell within a year).
+_HOURS = (0.0, L.HOURS_PER_YEAR)
+RANGES: dict[str, tuple[float, float]] = {
+    "frequency_factor": L.FREQUENCY_FACTOR,
+    "factor": L.SCALE_FACTOR,
+    "speed_factor": L.SPEED_FACTOR,
+    "capacity_factor": L.CAPACITY_FACTOR,
+    "median_h": _HOURS,
+    "p90_h": _HOURS,
+    "dwell_median_h": _HOURS,
+    "dwell_p90_h": _HOURS,
+    "duration_h": L.DURATION_H,
+    "headway_h": L.HEADWAY_H,
+    "offset_h": (0.0, L.HEADWAY_H[1]),
+    "distance_km": L.DISTANCE_KM,
+    "speed_kmh": (0.0, max(L.MAX_SPEED_KMH.values())),
+    "tariff_usd_per_feu_km": L.TARIFF_PER_FEU_KM,
+    "tariff_usd_per_feu": L.TARIFF_PER_FEU,
+    "tariff_usd_per_t_km": L.TARIFF_PER_T_KM,
+    "fee_usd_per_feu": L.TARIFF_PER_FEU,
+    "capacity_teu_per_week": L.CAPACITY_TEU_PER_WEEK,
+    "capacity_t_per_week": L.CAPACITY_T_PER_WEEK,
+}
+
+
+def _in_range(key: str, value: float) -> float:
+    """A finite number within its key's range (no range known: any finite number)."""
+    if not math.isfinite(value):
+        raise _Invalid(key, value, "expected a finite number")
+    low, high = RANGES.get(key, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise _Invalid(key, value, f"expected a number between {low:g} and {high:g}")
+    return value
 
 
 def _closures(t: _Table, key: str, make: Callable[[str], Change]) -> list[Change]:
@@ -344,7 +389,7 @@ def _parse(path: Path) -> tuple[dict[str, Any], list[int | None]]:
             str(path), [Problem(path.name, None, None, None, f"cannot read the file: {exc}")]
         ) from None
     try:
-        data = tomllib.loads(text)
+        data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(
             str(path), [Problem(path.name, None, None, None, f"not valid TOML: {exc}")]
@@ -374,6 +419,11 @@ def load_scenario(path: str | Path, network: Network | None = None) -> Scenario:
     description = data.get("description", "")
     if not isinstance(description, str):
         problem(None, "description", description, "expected a string")
+    for key, value in (("name", name), ("description", description)):
+        try:
+            plain_text(value if isinstance(value, str) else "")
+        except ValueError as exc:
+            problem(None, key, None, f"expected {exc}")
     tables = data.get("change", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         problem(None, "change", None, "expected [[change]] tables")
@@ -390,6 +440,8 @@ def load_scenario(path: str | Path, network: Network | None = None) -> Scenario:
             continue
         table = _Table(raw, used=set(_COMMON_KEYS))
         try:
+            if raw.get("note") != "":  # any change may carry a note: text like the rest
+                table.get("note", "a string")
             made = reader(table)
         except _Invalid as exc:
             problem(line, f"{where}.{exc.key}", exc.value, exc.message)

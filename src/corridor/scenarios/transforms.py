@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from corridor.errors import ScenarioError
+from corridor.network import limits as L
 from corridor.network.model import Network
 from corridor.network.records import (
     HOURS_PER_WEEK,
@@ -96,11 +97,48 @@ def _check_crossing_id(net: Network, crossing_id: str) -> list[CrossingRule]:
     return rows
 
 
-def _positive(field: str, value: float, *, zero: bool = False) -> float:
-    ok = math.isfinite(value) and (value >= 0 if zero else value > 0)
+def _positive(field: str, value: float, *, zero: bool = False, high: float = math.inf) -> float:
+    """`value` if finite, > 0 (>= 0 with `zero`) and at most `high` (corridor.network.limits)."""
+    ok = math.isfinite(value) and (value >= 0 if zero else value > 0) and value <= high
     if not ok:
-        raise ScenarioError(field, f"expected a number {'>= 0' if zero else '> 0'}, got {value}")
+        side = ">= 0" if zero else "> 0"
+        if high < math.inf:
+            side += f" and <= {high:g}"
+        raise ScenarioError(field, f"expected a number {side}, got {value}")
     return float(value)
+
+
+def _check_spread(field: str, median: float, p90: float) -> None:
+    """A P90 at most MAX_P90_RATIO times its median (else the lognormal's draws overflow)."""
+    if median > 0 and p90 > median * L.MAX_P90_RATIO:
+        raise ScenarioError(
+            field, f"expected a P90 at most {L.MAX_P90_RATIO:g} times the median, got {p90:g}"
+        )
+
+
+_TARIFF_LIMITS = {
+    "tariff_usd_per_feu_km": L.TARIFF_PER_FEU_KM[1],
+    "tariff_usd_per_feu": L.TARIFF_PER_FEU[1],
+    "tariff_usd_per_t_km": L.TARIFF_PER_T_KM[1],
+}
+
+
+def _check_figures(link: Link, field: str) -> Link:
+    """A new or changed link within the physical ranges; `field` is the argument to blame."""
+    fastest = L.MAX_SPEED_KMH.get(link.mode, max(L.MAX_SPEED_KMH.values()))
+    speed = link.distance_km / link.duration_h
+    if speed > fastest * (1 + 1e-9):
+        raise ScenarioError(
+            field,
+            f"makes link {link.link_id} {speed:.4g} km/h, above the {link.mode} limit of "
+            f"{fastest:g} km/h",
+        )
+    if link.duration_h > L.DURATION_H[1]:
+        raise ScenarioError(field, f"makes link {link.link_id} take more than a year")
+    for name, high in _TARIFF_LIMITS.items():
+        if getattr(link, name) > high:
+            raise ScenarioError(field, f"makes {name} of {link.link_id} exceed {high:g}")
+    return link
 
 
 # -- closures ----------------------------------------------------------------------------------
@@ -237,16 +275,16 @@ def scale_dwell(
 ) -> Network:
     """Multiply a crossing's dwell (median and P90) by `factor` for one commodity's border
     class or, without `commodity`, for every class; in one direction or both."""
-    _positive("factor", factor, zero=True)
-    return _edit_dwell(
-        net,
-        crossing_id,
-        commodity,
-        direction,
-        lambda r: replace(
+    _positive("factor", factor, zero=True, high=L.SCALE_FACTOR[1])
+
+    def edit(r: CrossingRule) -> CrossingRule:
+        if r.dwell_p90_h * factor > L.DWELL_H[1]:
+            raise ScenarioError("factor", f"makes the dwell at {crossing_id} exceed a year")
+        return replace(
             r, dwell_median_h=r.dwell_median_h * factor, dwell_p90_h=r.dwell_p90_h * factor
-        ),
-    )
+        )
+
+    return _edit_dwell(net, crossing_id, commodity, direction, edit)
 
 
 def set_dwell(
@@ -262,11 +300,11 @@ def set_dwell(
 ) -> Network:
     """Set a crossing's dwell. Without `p90_h` the P90 keeps its ratio to the median (the
     spread scales with the stop); `green_lane` and the fee change only when given."""
-    _positive("median_h", median_h, zero=True)
-    if p90_h is not None and (_positive("p90_h", p90_h, zero=True) < median_h):
+    _positive("median_h", median_h, zero=True, high=L.DWELL_H[1])
+    if p90_h is not None and (_positive("p90_h", p90_h, zero=True, high=L.DWELL_H[1]) < median_h):
         raise ScenarioError("p90_h", f"expected >= median_h ({median_h}), got {p90_h}")
     if fee_usd_per_feu is not None:
-        _positive("fee_usd_per_feu", fee_usd_per_feu, zero=True)
+        _positive("fee_usd_per_feu", fee_usd_per_feu, zero=True, high=L.TARIFF_PER_FEU[1])
 
     def edit(r: CrossingRule) -> CrossingRule:
         if p90_h is not None:
@@ -275,6 +313,9 @@ def set_dwell(
             p90 = r.dwell_p90_h * median_h / r.dwell_median_h
         else:
             p90 = max(r.dwell_p90_h, median_h)
+        if p90 > L.DWELL_H[1]:
+            raise ScenarioError("median_h", f"makes the P90 dwell at {crossing_id} exceed a year")
+        _check_spread("p90_h" if p90_h is not None else "median_h", median_h, max(p90, median_h))
         return replace(
             r,
             dwell_median_h=median_h,
@@ -305,10 +346,19 @@ def add_link(net: Network, link: Link, crossings: Sequence[CrossingRule] = ()) -
         raise ScenarioError("mode", f"expected one of {', '.join(MODES)}, got {link.mode!r}")
     if (link.mode == "rail") != (link.gauge_mm is not None):
         raise ScenarioError("gauge_mm", "rail links need a track gauge; other modes have none")
-    _positive("distance_km", link.distance_km)
-    _positive("duration_h", link.duration_h)
-    for name in ("tariff_usd_per_feu_km", "tariff_usd_per_feu", "tariff_usd_per_t_km"):
-        _positive(name, getattr(link, name), zero=True)
+    if link.gauge_mm is not None and not L.GAUGE_MM[0] <= link.gauge_mm <= L.GAUGE_MM[1]:
+        raise ScenarioError("gauge_mm", f"expected a gauge of {L.GAUGE_MM[0]}-{L.GAUGE_MM[1]} mm")
+    _positive("distance_km", link.distance_km, high=L.DISTANCE_KM[1])
+    _positive("duration_h", link.duration_h, high=L.DURATION_H[1])
+    for name, high in _TARIFF_LIMITS.items():
+        _positive(name, getattr(link, name), zero=True, high=high)
+    for name, high in (
+        ("capacity_teu_per_week", L.CAPACITY_TEU_PER_WEEK[1]),
+        ("capacity_t_per_week", L.CAPACITY_T_PER_WEEK[1]),
+    ):
+        if getattr(link, name) is not None:
+            _positive(name, getattr(link, name), high=high)
+    _check_figures(link, "speed_kmh")
     carriers = {(f.mode, f.energy_carrier) for f in net.emission_factors if f.activity == "move"}
     if (link.mode, link.energy_carrier) not in carriers:
         known = sorted(c for m, c in carriers if m == link.mode)
@@ -331,6 +381,11 @@ def add_link(net: Network, link: Link, crossings: Sequence[CrossingRule] = ()) -
         )
     known_ids = set(net.crossing_ids)
     for r in rows:
+        _positive("crossing.dwell_p90_h", r.dwell_p90_h, zero=True, high=L.DWELL_H[1])
+        _check_spread("crossing.dwell_p90_h", r.dwell_median_h, r.dwell_p90_h)
+        _positive(
+            "crossing.fee_usd_per_feu", r.fee_usd_per_feu, zero=True, high=L.TARIFF_PER_FEU[1]
+        )
         if r.crossing_id in known_ids:
             raise ScenarioError("crossing.id", f"crossing {r.crossing_id!r} already exists")
         if r.direction not in directions:
@@ -360,27 +415,42 @@ def change_link(
     if sum(x is not None for x in (duration_h, speed_kmh, speed_factor)) > 1:
         raise ScenarioError("duration_h", "give at most one of duration_h, speed_kmh, speed_factor")
     speed = link.distance_km / link.duration_h
-    distance = link.distance_km if distance_km is None else _positive("distance_km", distance_km)
+    distance = (
+        link.distance_km
+        if distance_km is None
+        else _positive("distance_km", distance_km, high=L.DISTANCE_KM[1])
+    )
+    blame = "distance_km"
+    fastest = max(L.MAX_SPEED_KMH.values())
     if duration_h is not None:
-        hours = _positive("duration_h", duration_h)
+        hours, blame = _positive("duration_h", duration_h, high=L.DURATION_H[1]), "duration_h"
     elif speed_kmh is not None:
-        hours = distance / _positive("speed_kmh", speed_kmh)
+        hours, blame = distance / _positive("speed_kmh", speed_kmh, high=fastest), "speed_kmh"
     elif speed_factor is not None:
-        hours = distance / (speed * _positive("speed_factor", speed_factor))
+        factor = _positive("speed_factor", speed_factor, high=L.SPEED_FACTOR[1])
+        if factor < L.SPEED_FACTOR[0]:
+            raise ScenarioError("speed_factor", f"expected a factor >= {L.SPEED_FACTOR[0]:g}")
+        hours, blame = distance / (speed * factor), "speed_factor"
     else:
         hours = distance / speed
     teu, tonnes = link.capacity_teu_per_week, link.capacity_t_per_week
     if capacity_factor is not None:
-        _positive("capacity_factor", capacity_factor)
-        teu = None if teu is None else teu * capacity_factor
-        tonnes = None if tonnes is None else tonnes * capacity_factor
+        _positive("capacity_factor", capacity_factor, high=L.CAPACITY_FACTOR[1])
+        teu = None if teu is None else min(teu * capacity_factor, L.CAPACITY_TEU_PER_WEEK[1])
+        tonnes = None if tonnes is None else min(tonnes * capacity_factor, L.CAPACITY_T_PER_WEEK[1])
     if capacity_teu_per_week is not None:
-        teu = _positive("capacity_teu_per_week", capacity_teu_per_week)
+        teu = _positive(
+            "capacity_teu_per_week", capacity_teu_per_week, high=L.CAPACITY_TEU_PER_WEEK[1]
+        )
     if capacity_t_per_week is not None:
-        tonnes = _positive("capacity_t_per_week", capacity_t_per_week)
+        tonnes = _positive(
+            "capacity_t_per_week", capacity_t_per_week, high=L.CAPACITY_T_PER_WEEK[1]
+        )
 
     def tariff(name: str, value: float | None) -> float:
-        return float(getattr(link, name)) if value is None else _positive(name, value, zero=True)
+        if value is None:
+            return float(getattr(link, name))
+        return _positive(name, value, zero=True, high=_TARIFF_LIMITS[name])
 
     changed = replace(
         link,
@@ -392,6 +462,7 @@ def change_link(
         capacity_teu_per_week=teu,
         capacity_t_per_week=tonnes,
     )
+    _check_figures(changed, blame)
     return rebuild(net, links=[changed if lk.link_id == link_id else lk for lk in net.links])
 
 
@@ -405,7 +476,7 @@ def change_tariff(
 ) -> Network:
     """Multiply the tariffs (per FEU-km, per FEU, per t-km) of the links matching every filter
     given: listed ids, modes, and countries (a link with either end there). No filter: all."""
-    _positive("factor", factor, zero=True)
+    _positive("factor", factor, zero=True, high=L.SCALE_FACTOR[1])
     ids, mode_set = set(links), set(modes)
     codes = {c.strip().upper() for c in countries}
     for link_id in sorted(ids):
@@ -431,11 +502,14 @@ def change_tariff(
     return rebuild(
         net,
         links=[
-            replace(
-                lk,
-                tariff_usd_per_feu_km=lk.tariff_usd_per_feu_km * factor,
-                tariff_usd_per_feu=lk.tariff_usd_per_feu * factor,
-                tariff_usd_per_t_km=lk.tariff_usd_per_t_km * factor,
+            _check_figures(
+                replace(
+                    lk,
+                    tariff_usd_per_feu_km=lk.tariff_usd_per_feu_km * factor,
+                    tariff_usd_per_feu=lk.tariff_usd_per_feu * factor,
+                    tariff_usd_per_t_km=lk.tariff_usd_per_t_km * factor,
+                ),
+                "factor",
             )
             if lk.link_id in chosen
             else lk
@@ -466,26 +540,42 @@ def weekly_departures(weekdays: Sequence[str], departure_utc: str) -> tuple[floa
 
 
 def headway_departures(headway_h: float, offset_h: float = 0.0) -> tuple[float, ...]:
-    """Departures every `headway_h` hours from `offset_h`; the headway must divide 168 h."""
-    _positive("headway_h", headway_h)
+    """Departures every `headway_h` hours from `offset_h`; the headway must divide 168 h and
+    be at least 1 h (168 departures a week at most)."""
+    if not (math.isfinite(headway_h) and L.HEADWAY_H[0] <= headway_h <= L.HEADWAY_H[1]):
+        raise ScenarioError(
+            "headway_h",
+            f"expected a headway between {L.HEADWAY_H[0]:g} and {L.HEADWAY_H[1]:g} h, "
+            f"got {headway_h}",
+        )
     count = HOURS_PER_WEEK / headway_h
     if abs(count - round(count)) > 1e-9:
         raise ScenarioError(
             "headway_h",
             f"expected a headway that divides 168 h (weekly timetable), got {headway_h}",
         )
-    if not 0 <= offset_h < headway_h:
+    if not (math.isfinite(offset_h) and 0 <= offset_h < headway_h):
         raise ScenarioError("offset_h", f"expected 0 <= offset_h < headway_h, got {offset_h}")
     return tuple(offset_h + i * headway_h for i in range(round(count)))
 
 
 def scale_frequency(departures: Sequence[float], factor: float) -> tuple[float, ...]:
     """A timetable `factor` times as frequent: a whole factor k puts k-1 departures evenly
-    between consecutive ones (around the week); 1/k keeps every k-th departure."""
-    _positive("frequency_factor", factor)
+    between consecutive ones (around the week); 1/k keeps every k-th departure. The result may
+    hold at most 168 departures a week (one an hour).
+
+    >>> scale_frequency((0.0, 84.0), 2)
+    (0.0, 42.0, 84.0, 126.0)
+    """
+    _positive("frequency_factor", factor, high=L.FREQUENCY_FACTOR[1])
     times = sorted(departures)
     if abs(factor - round(factor)) < 1e-9:
         k = round(factor)
+        if k * len(times) > L.MAX_DEPARTURES_PER_WEEK:
+            raise ScenarioError(
+                "frequency_factor",
+                f"{len(times)} departures x {k} exceeds {L.MAX_DEPARTURES_PER_WEEK} a week",
+            )
         out: list[float] = []
         for i, t in enumerate(times):
             following = times[i + 1] if i + 1 < len(times) else times[0] + HOURS_PER_WEEK

@@ -12,6 +12,7 @@ _MEANING = {
     404: "No such resource",
     413: "Request body over the server's limit",
     422: "A field has a value the server cannot use; `field` names it",
+    429: "This client already has its share of jobs queued or running",
     503: "Busy, over the per-query time budget, or the database is unavailable",
 }
 

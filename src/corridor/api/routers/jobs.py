@@ -1,8 +1,9 @@
 """/api/jobs: long analyses run in the background (scenario comparison, criticality).
 
 POST answers 202 with the job's id at once; GET /api/jobs/{id} gives its status, progress
-(0..1) and, once done, its result (the same JSON as the CLI's `--format json`). A job's
-scenario is a saved one (`scenario_id`) or TOML `text`, checked before the job is queued.
+(0..1) and, once done, its result (the same JSON as the CLI's `--format json`); DELETE
+/api/jobs/{id} cancels it. A job's scenario is a saved one (`scenario_id`) or TOML `text`,
+checked before the job is queued. The queue is bounded, in all and per client (docs/api.md).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from pathlib import Path as FilePath
 from tempfile import TemporaryDirectory
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+from starlette.convertors import Convertor, register_url_convertor
 
 from corridor.api.context import ApiContext, get_context
 from corridor.api.jobs import Progress
@@ -30,19 +34,38 @@ from corridor.scenarios.compare import compare
 from corridor.scenarios.criticality import KINDS, ElementKind, criticality
 from corridor.store import repository
 
+
+class _HexId(Convertor[str]):
+    """Job ids are hex: `/api/jobs/compare` is then no job id, so GET on it is a 405."""
+
+    regex = "[0-9a-f]{1,64}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("jobid", _HexId())
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 Context = Annotated[ApiContext, Depends(get_context)]
 ScenarioRef = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# null is taken as left out; the schema offers only the value, and one of the two keys
+_ONE_SCENARIO: JsonDict = {"oneOf": [{"required": ["scenario_id"]}, {"required": ["text"]}]}
+_AT_MOST_ONE: JsonDict = {"not": {"required": ["scenario_id", "text"]}}
 Departure = Annotated[datetime | None, AfterValidator(valid_departure)]
 
 
 class CompareIn(BaseModel):
     """Compare the network with a scenario applied against the baseline, over the OD set."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_SCENARIO)
 
-    scenario_id: ScenarioRef | None = Field(None, description="A saved scenario.")
-    text: ScenarioText | None = Field(None, description="Or a scenario's TOML text.")
+    scenario_id: ScenarioRef | SkipJsonSchema[None] = Field(None, description="A saved scenario.")
+    text: ScenarioText | SkipJsonSchema[None] = Field(
+        None, description="Or a scenario's TOML text."
+    )
     depart: Departure = Field(None, description="Departure, UTC; default: today 00:00.")
     alternatives: int = Field(3, ge=0, le=10, description="Corridor alternatives per OD.")
     samples: int = Field(1000, ge=0, le=10_000, description="Monte Carlo draws for P90.")
@@ -51,10 +74,14 @@ class CompareIn(BaseModel):
 class CriticalityIn(BaseModel):
     """Rank links, crossings and hubs by the loss their closure causes to the OD set."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_AT_MOST_ONE)
 
-    scenario_id: ScenarioRef | None = Field(None, description="A saved scenario to apply first.")
-    text: ScenarioText | None = Field(None, description="Or a scenario's TOML text.")
+    scenario_id: ScenarioRef | SkipJsonSchema[None] = Field(
+        None, description="A saved scenario to apply first."
+    )
+    text: ScenarioText | SkipJsonSchema[None] = Field(
+        None, description="Or a scenario's TOML text."
+    )
     kinds: list[ElementKind] = Field(
         default_factory=lambda: list(KINDS), min_length=1, max_length=3
     )
@@ -107,9 +134,9 @@ def _fraction(progress: Progress) -> Callable[[int, int], None]:
     "/compare",
     status_code=202,
     response_model=JobCreated,
-    responses=problems(*GUARDED, 400, 422, 503),
+    responses=problems(*GUARDED, 400, 422, 429, 503),
 )
-def start_compare(body: CompareIn, context: Context) -> dict[str, str]:
+def start_compare(body: CompareIn, context: Context, request: Request) -> dict[str, str]:
     """Start comparing a scenario (saved, or its text) with the baseline over the OD set."""
     text = _scenario_text(context, body.scenario_id, body.text, required=True)
     network = context.network
@@ -130,16 +157,16 @@ def start_compare(body: CompareIn, context: Context) -> dict[str, str]:
         )
         return result.to_dict()
 
-    return {"id": context.jobs.submit("compare", work)}
+    return {"id": context.jobs.submit("compare", work, _client(request))}
 
 
 @router.post(
     "/criticality",
     status_code=202,
     response_model=JobCreated,
-    responses=problems(*GUARDED, 400, 422, 503),
+    responses=problems(*GUARDED, 400, 422, 429, 503),
 )
-def start_criticality(body: CriticalityIn, context: Context) -> dict[str, str]:
+def start_criticality(body: CriticalityIn, context: Context, request: Request) -> dict[str, str]:
     """Start ranking the network's elements by criticality (optionally under a scenario)."""
     text = _scenario_text(context, body.scenario_id, body.text, required=False)
     depart = body.depart or datetime.now(UTC).replace(second=0, microsecond=0)
@@ -160,16 +187,31 @@ def start_criticality(body: CriticalityIn, context: Context) -> dict[str, str]:
             )
         return result.to_dict(top=body.top)
 
-    return {"id": context.jobs.submit("criticality", work)}
+    return {"id": context.jobs.submit("criticality", work, _client(request))}
 
 
-@router.get("/{job_id}", response_model=JobOut, responses=problems(*GUARDED, 404, 422))
-def get_job(
-    job_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
-    context: Context,
-) -> dict[str, Any]:
+def _client(request: Request) -> str:
+    """Whom a job's quota counts against: the client's address."""
+    return request.client.host if request.client is not None else ""
+
+
+JobId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+@router.get("/{job_id:jobid}", response_model=JobOut, responses=problems(*GUARDED, 404, 422))
+def get_job(job_id: JobId, context: Context) -> dict[str, Any]:
     """A job's status, progress (0..1) and, once done, its result."""
     job = context.jobs.get(job_id)
+    if job is None:
+        raise not_found("job", job_id)
+    return job
+
+
+@router.delete("/{job_id:jobid}", response_model=JobOut, responses=problems(*GUARDED, 404, 422))
+def cancel_job(job_id: JobId, context: Context) -> dict[str, Any]:
+    """Cancel a job: a queued one never starts, a running one stops at its next step. The
+    answer is its record (status `cancelled`, or its final status if it had finished)."""
+    job = context.jobs.cancel(job_id)
     if job is None:
         raise not_found("job", job_id)
     return job

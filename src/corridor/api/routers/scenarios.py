@@ -16,6 +16,7 @@ from corridor.api.routers.crud import Limit, Offset, deleted, found, listed, ref
 from corridor.api.schemas import ScenarioIn, ScenarioOut, ScenarioPatch
 from corridor.errors import CorridorError, InputFileError, Problem
 from corridor.network.model import Network
+from corridor.network.tables import load_toml
 from corridor.scenarios import load_scenario
 from corridor.store import repository
 
@@ -27,7 +28,7 @@ ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The scenario's
 def check_scenario_text(text: str, network: Network) -> None:
     """Refuse scenario text that is not TOML or that the scenario loader rejects (422, `text`)."""
     try:
-        tomllib.loads(text)
+        load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise _invalid(f"expected a scenario in TOML: {exc}") from None
     with TemporaryDirectory(prefix="corridor-scenario-") as folder:
