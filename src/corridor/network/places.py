@@ -266,8 +266,8 @@ def resolve_match(network: Network, query: str) -> ResolvedPlace:
 
     >>> import corridor
     >>> net = corridor.load_network()
-    >>> resolve_match(net, "Frankfurt").describe()
-    'Frankfurt → Frankfurt (Oder) [DE_FFO, name]'
+    >>> resolve_match(net, "Jining").describe()
+    'Jining → Jining (Ulanqab) [CN_JNG, name]'
     """
     index = network.places
     if query in network.node_index:

@@ -94,10 +94,10 @@ def understand(network: Network, query: Query, *, strict: bool = True) -> Unders
 
     >>> import corridor
     >>> net = corridor.load_network()
-    >>> u = understand(net, Query("Frankfurt", "Brest", constraints=corridor.Constraints(
+    >>> u = understand(net, Query("Jining", "Brest", constraints=corridor.Constraints(
     ...     avoid_countries=["RU"])))
     >>> u.origin.describe(), u.describe_avoid()
-    ('Frankfurt → Frankfurt (Oder) [DE_FFO, name]', 'avoids countries RU (Russia)')
+    ('Jining → Jining (Ulanqab) [CN_JNG, name]', 'avoids countries RU (Russia)')
     """
     origin = resolve_match(network, query.origin)
     destination = resolve_match(network, query.destination)
