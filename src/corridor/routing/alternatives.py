@@ -72,6 +72,17 @@ def signature_of(signatures: Signatures, edges: Sequence[int]) -> int:
     return h
 
 
+def _revisits(network: Network, edges: Sequence[int]) -> bool:
+    """Whether the path leaves a node and later comes back to it."""
+    g = network.graph
+    nodes: list[int] = []
+    for e in edges:
+        for n in (int(g.src_node[e]), int(g.dst_node[e])):
+            if not nodes or nodes[-1] != n:
+                nodes.append(n)
+    return len(set(nodes)) < len(nodes)
+
+
 def corridor_candidates(
     network: Network,
     space: SearchSpace,
@@ -97,7 +108,9 @@ def corridor_candidates(
         per_vertex=PER_VERTEX, wanted=3 * count + len(shown), deadline=deadline,
     )  # fmt: skip
     first = int(criteria[0])
-    best = sorted(found, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
+    # a path through a place twice (out across a border and back) is no corridor of its own
+    simple = [p for p in found if not _revisits(network, p.edges)]
+    best = sorted(simple, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
     countries = [countries_of(network, p.edges) for p in best]
     seen = {countries_of(network, p.edges) for p in shown}
     detour = [len(set(c)) < len(c) for c in countries]  # leaves a country and comes back
