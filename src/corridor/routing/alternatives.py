@@ -83,6 +83,11 @@ def _revisits(network: Network, edges: Sequence[int]) -> bool:
     return len(set(nodes)) < len(nodes)
 
 
+def _reentered(countries: Sequence[str]) -> set[str]:
+    """The countries a sequence enters more than once."""
+    return {c for i, c in enumerate(countries) if c in countries[:i]}
+
+
 def corridor_candidates(
     network: Network,
     space: SearchSpace,
@@ -99,7 +104,8 @@ def corridor_candidates(
 
     Order: by the first criterion, except that a corridor through a country sequence no shown
     route (or earlier candidate) passes comes before another variant of a known sequence, and
-    a corridor that leaves a country and comes back comes last.
+    a corridor that leaves a country and comes back comes last. A path through a node twice is
+    dropped, and so is one re-entering a country that no shown route re-enters.
     """
     signatures = edge_signatures(network)
     covered = [signature_of(signatures, p.edges) for p in shown]
@@ -113,7 +119,12 @@ def corridor_candidates(
     best = sorted(simple, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
     countries = [countries_of(network, p.edges) for p in best]
     seen = {countries_of(network, p.edges) for p in shown}
-    detour = [len(set(c)) < len(c) for c in countries]  # leaves a country and comes back
+    # a corridor that leaves a country and comes back is offered only where a shown route does
+    # the same (geography forces it, e.g. the Trans-Siberian through Petropavl in Kazakhstan)
+    forced = {c for p in shown for c in _reentered(countries_of(network, p.edges))}
+    keep = [i for i, c in enumerate(countries) if _reentered(c) <= forced]
+    best, countries = [best[i] for i in keep], [countries[i] for i in keep]
+    detour = [len(set(c)) < len(c) for c in countries]
     left = list(range(len(best)))
     chosen: list[LabelPath] = []
     while left and len(chosen) < 3 * count:
