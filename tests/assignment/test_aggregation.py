@@ -1,4 +1,4 @@
-"""One LP block per (origin, commodity) has the per-OD formulation's optimum.
+"""One LP block per (origin, commodity, destination country) has the per-OD optimum.
 
 The oracle is the formulation the model had before aggregation, written out here: one commodity
 per OD row (flow conservation, a demand row, an unserved column), capacity rows summing over
@@ -31,7 +31,9 @@ def _per_od_objective(net: corridor.Network, demand: tuple[ODPair, ...]) -> floa
     caps = capacity_rows(net)
     col = row = 0
     for pair in demand:
-        cost = edge_costs(net, pair.commodity, DEFAULT_VALUE_OF_TIME)
+        # crossings into the destination's country take their import rows
+        country = net.node(pair.destination).country
+        cost = edge_costs(net, pair.commodity, DEFAULT_VALUE_OF_TIME, country)
         edges = np.flatnonzero(cost.allowed)
         src = list(g.vertices_of_node[net.node_index[pair.origin]])
         dst = list(g.vertices_of_node[net.node_index[pair.destination]])

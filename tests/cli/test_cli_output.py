@@ -58,8 +58,8 @@ def test_what_cannot_be_understood_is_a_one_line_error(args: tuple[str, ...], te
 
 
 def test_places_without_a_good_match_exits_1_with_the_nearest() -> None:
-    proc = run("places", "Tehran")
-    assert proc.returncode == 1 and "no good match for 'Tehran'" in proc.stderr
+    proc = run("places", "Karachi")
+    assert proc.returncode == 1 and "no good match for 'Karachi'" in proc.stderr
     assert "nearest" in proc.stderr and "Traceback" not in proc.stderr
     country = run("places", "Kazakhstan")
     assert country.returncode == 1 and "KZ_ALA" in country.stderr

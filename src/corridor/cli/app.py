@@ -56,6 +56,8 @@ METAVARS = {
     "destination": "PLACE",
     "query": "TEXT",
     "depart": "DATE",
+    "epsilon": "SHARE",
+    "time_limit": "SECONDS",
     "deadline": "DATE",
     "containers": "N",
     "max_transfers": "N",
