@@ -346,8 +346,10 @@ def test_every_json_output_of_the_cli_parses_strictly(tiny: Path, tmp_path: Path
             "2200-12-31",
             "--criteria",
             "time,cost,co2e,p90",
+            "--containers",
+            "100000",
             "--tonnes",
-            "999999999",
+            "2800000",  # the most 100,000 boxes may hold (28 t per 40')
         ],
         ["route", "CC_E", "AA_A", "--format", "geojson", "--containers", "100000"],
         ["compare", "--scenario", str(scenario), "--samples", "20", "--depart", "1970-01-05"],
@@ -379,7 +381,8 @@ def test_every_json_answer_of_the_api_parses_strictly(tiny: Path, tmp_path: Path
         "origin": "AA_A",
         "destination": "CC_E",
         "depart": "2200-12-31T00:00:00Z",
-        "tonnes": 999999999,
+        "containers": 100000,
+        "tonnes": 2800000,  # the most 100,000 boxes may hold (28 t per 40')
         "criteria": ["time", "p90"],
     }
     with TestClient(app) as http:

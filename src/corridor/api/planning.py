@@ -15,6 +15,7 @@ import dataclasses
 import json
 import math
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -106,8 +107,16 @@ class RoutePlanner:
             self._pending -= 1
 
     def _compute(self, key: CacheKey) -> bytes:
+        started = time.thread_time()
+        try:
+            return self._answer(key)
+        finally:
+            spent = time.thread_time() - started
+            with self._lock:
+                self._cpu_s = spent if self._cpu_s == 0 else 0.8 * self._cpu_s + 0.2 * spent
+
+    def _answer(self, key: CacheKey) -> bytes:
         query, samples, seed, deadline = key
-        self._cpu_s = 0.0  # moving mean of a query's CPU time: the queue's drain rate
         result = plan(self._network, query)
         truncated = len(result.routes) > self._settings.max_routes
         if truncated:
