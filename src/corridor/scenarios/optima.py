@@ -67,16 +67,19 @@ class Weighted:
 
 @dataclass(eq=False)
 class Searches:
-    """Prepared weights per (commodity, cargo) on one network; build once, search many times."""
+    """Prepared weights per (commodity, cargo, destination country) on one network; build once,
+    search many times. Crossings into the destination's country take their import rows."""
 
     network: Network
-    _prepared: dict[tuple[str, Cargo], Weighted] = field(default_factory=dict)
+    _prepared: dict[tuple[str, Cargo, str | None], Weighted] = field(default_factory=dict)
 
-    def weighted(self, commodity: str, cargo: Cargo) -> Weighted:
-        key = (commodity, cargo)
+    def weighted(self, commodity: str, cargo: Cargo, country: str | None = None) -> Weighted:
+        key = (commodity, cargo, country)
         if key not in self._prepared:
             shipment = shipment_of(self.network, commodity, cargo)
-            weights = edge_weights(self.network, shipment, Exclusions())
+            weights = edge_weights(
+                self.network, shipment, Exclusions(), destination_country=country
+            )
             self._prepared[key] = Weighted(
                 self.network, shipment, weights, prepare(self.network.graph, weights)
             )
@@ -90,8 +93,9 @@ class Searches:
         if origin not in index or destination not in index:
             return None
         graph = self.network.graph
+        country = self.network.nodes[index[destination]].country
         return ODSearch(
-            self.weighted(commodity, cargo),
+            self.weighted(commodity, cargo, country),
             tuple(graph.vertices_of_node.get(index[origin], ())),
             tuple(graph.vertices_of_node.get(index[destination], ())),
             to_hours(depart),
