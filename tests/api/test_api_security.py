@@ -544,3 +544,33 @@ def test_one_client_cannot_take_every_connection(tmp_path: Path) -> None:
         assert _closed_by_server(extra, 10).startswith(b"HTTP/1.1 503")
         for conn in held:
             conn.close()
+
+
+def test_the_query_budget_reaches_the_search_and_a_stopped_search_answers_503(
+    tmp_path: Path,
+) -> None:
+    """The engine gets the budget as its deadline (so a timed-out search frees its thread),
+    and a search stopped there is a 503 time-budget problem, not a client error."""
+    from fastapi.testclient import TestClient
+
+    from corridor.api.problems import from_corridor_error
+    from corridor.errors import SearchBudgetError
+
+    seen: list[Any] = []
+    real_plan = corridor.api.planning.plan
+
+    def spying_plan(network: Any, query: Any) -> Any:
+        seen.append(query.time_limit)
+        return real_plan(network, query)
+
+    limits = Settings(
+        db_url=f"sqlite:///{tmp_path / 'x.db'}", query_timeout_s=7.5, allowed_hosts=("testserver",)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(corridor.api.planning, "plan", spying_plan)
+        with TestClient(create_app(limits)) as http:
+            answer = http.post("/api/routes", json={**QUERY, "containers": 3})
+    assert answer.status_code == 200, answer.text
+    assert seen == [7.5]
+    problem = from_corridor_error(SearchBudgetError("time", 7.5, 1000), places={})
+    assert (problem.status, problem.kind) == (503, "time-budget")

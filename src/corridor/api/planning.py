@@ -117,6 +117,10 @@ class RoutePlanner:
 
     def _answer(self, key: CacheKey) -> bytes:
         query, samples, seed, deadline = key
+        # the search stops itself at the budget, so a timed-out query frees its thread
+        budget = self._settings.query_timeout_s
+        if query.time_limit is None or query.time_limit > budget:
+            query = dataclasses.replace(query, time_limit=budget)
         result = plan(self._network, query)
         truncated = len(result.routes) > self._settings.max_routes
         if truncated:

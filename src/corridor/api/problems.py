@@ -23,6 +23,7 @@ from corridor.errors import (
     CorridorError,
     NoRouteError,
     QueryError,
+    SearchBudgetError,
     StoreError,
     UnknownPlaceError,
 )
@@ -144,6 +145,8 @@ def from_corridor_error(
         return ApiProblem(422, "no-route", "No route", detail)
     if isinstance(exc, StoreError):
         return ApiProblem(503, "database-unavailable", "Database unavailable", str(exc))
+    if isinstance(exc, SearchBudgetError):  # the search stopped itself at the query's budget
+        return ApiProblem(503, "time-budget", "Query took too long", str(exc))
     return ApiProblem(422, "invalid-request", "Invalid request", str(exc))
 
 
