@@ -61,6 +61,13 @@ DETOUR_ALLOWED: dict[tuple[str, str], tuple[float, str]] = {
         "Strandzha massif and the Black Sea coast: the one road crossing near the coast is Malko "
         "Tarnovo-Dereköy, inland via Kırklareli, about 330 km (estimate); the sea way is longer",
     ),
+    ("Poti", "Constanța"): (
+        1_850.0,
+        "Black Sea: the direct sailing is about weekly, so the fastest way is by road round the "
+        "sea's south shore: Poti-Batumi about 70 km, Batumi-Sarp-Trabzon-Samsun-Istanbul a little "
+        "over 1,200 km (travel report, wyprawyzycia.home.blog 2023) and Istanbul-Burgas-Varna-"
+        "Constanța about 580 km (estimate: Burgas-Istanbul 330 km as above plus the coast roads)",
+    ),
 }
 
 # a corridor is used when some route of some pair passes one of its markers
