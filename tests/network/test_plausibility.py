@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,7 +191,28 @@ def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -
     assert _answer(origin, destination, commodity).routes
 
 
-@pytest.mark.parametrize(("origin", "destination", "commodity"), PAIRS)
+# Known defects of the network, not of geography, kept visible: strict xfail fails the suite the
+# day they are fixed, so the entry must then go. docs/network-plausibility.md explains them.
+KNOWN_DETOURS: dict[tuple[str, str], str] = {
+    ("Almaty", "Istanbul"): "the Middle Corridor (14.1 d by rail, Caspian ferry and road) is "
+    "slower in the model than a 7,500 km rail loop through Russia, Poland and the Balkans "
+    "(12.7 d): the Caspian waits (Aktau 48-96 h to board, 30 h at Alat) are calibrated to a "
+    "congested 2024 observation (K2), and no truck road Beyneu-Saksaulskaya exists until 2027",
+    ("Altynkol", "Constanța"): "as Almaty-Istanbul: the Balkan rail loop (11.5 d) beats the "
+    "Middle Corridor with its Caspian waits",
+}
+
+
+def _detour_params() -> list[Any]:
+    return [
+        pytest.param(*pair, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DETOURS[pair[:2]]))
+        if pair[:2] in KNOWN_DETOURS
+        else pair
+        for pair in PAIRS
+    ]
+
+
+@pytest.mark.parametrize(("origin", "destination", "commodity"), _detour_params())
 def test_the_fastest_route_is_no_long_detour(origin: str, destination: str, commodity: str) -> None:
     result = _answer(origin, destination, commodity)
     fastest = min(result.routes, key=lambda r: r.transit_hours)
