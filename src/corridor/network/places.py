@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from corridor.network.model import Network
     from corridor.network.records import Node
 
-_NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits stay (Persian, Georgian, Greek, ...)
+# any script's letters and digits stay (Latin, Cyrillic, Persian, Georgian, Greek, ...)
+_NON_WORD = re.compile(r"[\W_]+")
 ACCEPT = 86.0  # fuzzy score from which a single best match is taken
 SUGGEST = 60.0  # fuzzy score from which a node is offered as a suggestion
 WORDS = 92.0  # score of a query whose words appear, in order, in a name or alias
