@@ -458,8 +458,11 @@ def update_distances(
             if row["distance_source"] != "geometry" and abs(lengths[lid] - old) > max_change * old:
                 held.append(f"{lid} ({old:,.0f} -> {lengths[lid]:,.0f} km)")
                 continue
+            # rounded up, so that a rounded figure never falls below the path (or great circle)
             row["distance_km"] = (
-                f"{lengths[lid]:.0f}" if lengths[lid] >= 10 else f"{lengths[lid]:.1f}"
+                f"{math.ceil(lengths[lid]):.0f}"
+                if lengths[lid] >= 10
+                else f"{math.ceil(lengths[lid] * 10) / 10:.1f}"
             )
             row["distance_source"] = "geometry"
             changed += 1
@@ -514,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     built: dict[str, Built] = {}
     keep = existing_rows(folder) if wanted else {}
     progress: Callable[[str], None] = lambda s: print(s, flush=True)  # noqa: E731
+    crows: dict[str, float] = {}
     for link in links:
         if wanted is not None and link["link_id"] not in wanted:
             continue
@@ -523,6 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         crow = great_circle_km(
             (float(a["lon"]), float(a["lat"])), (float(z["lon"]), float(z["lat"]))
         )
+        crows[link["link_id"]] = crow
         progress(report_line(link, b, crow))
     write_geometry(folder, built, keep)
     methods = defaultdict(int)
@@ -531,8 +536,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("built:", ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     if args.update_distances:
         # only paths routed on a dataset end to end: hand-traced or gap-bridged ones are sketches
+        # never below the great circle between the nodes (a path snapped near its ends may be)
         lengths = {
-            lid: path_length_km(b.coords) for lid, b in built.items() if b.method == "dataset"
+            lid: max(path_length_km(b.coords), crows[lid])
+            for lid, b in built.items()
+            if b.method == "dataset"
         }
         changed, held = update_distances(folder, lengths, args.max_change)
         print(f"links.csv: {changed} estimated distances set from geometry")

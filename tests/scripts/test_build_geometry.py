@@ -102,7 +102,9 @@ def test_update_distances_rewrites_only_estimated_distances(
     with path.open(newline="", encoding="utf-8") as handle:
         after = list(csv.DictReader(handle))
     assert changed == 2 and held == []
-    assert after[0]["distance_km"] == "1234" and after[0]["distance_source"] == "geometry"
+    assert (
+        after[0]["distance_km"] == "1235"
+    )  # rounded up, never below the path and after[0]["distance_source"] == "geometry"
     assert after[1]["distance_km"] == before[1]["distance_km"]
     assert after[1]["distance_source"] == "longhai-railway"
     assert after[2]["distance_km"] == "7.3" and after[2]["distance_source"] == "geometry"
