@@ -13,7 +13,11 @@ import corridor
 from corridor.errors import QueryError
 from corridor.routing.clock import to_hours
 from corridor.routing.pareto import P90, TIME, pareto_paths, prepare
-from corridor.routing.weights import LINE_HAUL_P90_RATIO, Exclusions, edge_weights, shipment_of
+from corridor.routing.weights import Exclusions, edge_weights, shipment_of
+
+# the documented line-haul P90/median ratios (docs/reliability.md), typed here so that the
+# oracle does not read them from the code it checks
+LINE_HAUL_P90 = {"rail": 1.15, "road": 1.15, "sea": 1.15, "ferry": 1.5, "pipeline": 1.0}
 
 
 def at_p90(net: corridor.Network) -> corridor.Network:
@@ -21,7 +25,7 @@ def at_p90(net: corridor.Network) -> corridor.Network:
     return dataclasses.replace(
         net,
         links=tuple(
-            dataclasses.replace(lk, duration_h=lk.duration_h * LINE_HAUL_P90_RATIO[lk.mode])
+            dataclasses.replace(lk, duration_h=lk.duration_h * LINE_HAUL_P90[lk.mode])
             for lk in net.links
         ),
         crossings=tuple(
