@@ -73,6 +73,31 @@ def next_departure(t: float, tt: F64, lo: int, hi: int) -> float:
     return float(week + _WEEK + tt[lo])
 
 
+def _seed(
+    lid: int,
+    s: int,
+    start: float,
+    vertex: I32,
+    val: F64,
+    tr: I32,
+    parent: I32,
+    edge_of: I32,
+    depart: F64,
+    alive: U8,
+) -> None:
+    """Write label `lid`: the cargo standing at source vertex `s` at `start`, nothing spent."""
+    vertex[lid] = s
+    val[lid, TIME] = start
+    val[lid, COST] = 0.0
+    val[lid, CO2E] = 0.0
+    val[lid, P90] = start
+    tr[lid] = 0
+    parent[lid] = -1
+    edge_of[lid] = -1
+    depart[lid] = start
+    alive[lid] = 1
+
+
 def _heap_less(val: F64, order: I64, ncomp: int, a: int, b: int) -> bool:
     for j in range(ncomp):
         x = val[a, order[j]]
@@ -364,16 +389,7 @@ def run(
             if is_target[s]:
                 continue
             lid = counters[N_LABELS]
-            vertex[lid] = s
-            val[lid, TIME] = start
-            val[lid, COST] = 0.0
-            val[lid, CO2E] = 0.0
-            val[lid, P90] = start
-            tr[lid] = 0
-            parent[lid] = -1
-            edge_of[lid] = -1
-            depart[lid] = start
-            alive[lid] = 1
+            _seed(lid, s, start, vertex, val, tr, parent, edge_of, depart, alive)
             if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped, merge, start):
                 counters[N_LABELS] = lid + 1
                 for c in range(4):
@@ -547,16 +563,7 @@ def run_corridors(
             if is_target[s]:
                 continue
             lid = counters[N_LABELS]
-            vertex[lid] = s
-            val[lid, TIME] = start
-            val[lid, COST] = 0.0
-            val[lid, CO2E] = 0.0
-            val[lid, P90] = start
-            tr[lid] = 0
-            parent[lid] = -1
-            edge_of[lid] = -1
-            depart[lid] = start
-            alive[lid] = 1
+            _seed(lid, s, start, vertex, val, tr, parent, edge_of, depart, alive)
             sig[lid] = 0
             csig[lid] = 0
             if _add_corridor_label(
@@ -635,6 +642,7 @@ def run_corridors(
 
 _HELPERS = (
     "next_departure",
+    "_seed",
     "_heap_less",
     "_heap_push",
     "_heap_pop",
