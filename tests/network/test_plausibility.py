@@ -194,12 +194,10 @@ def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -
 # Known defects of the network, not of geography, kept visible: strict xfail fails the suite the
 # day they are fixed, so the entry must then go. docs/network-plausibility.md explains them.
 KNOWN_DETOURS: dict[tuple[str, str], str] = {
-    ("Almaty", "Istanbul"): "the Middle Corridor (14.1 d by rail, Caspian ferry and road) is "
-    "slower in the model than a 7,500 km rail loop through Russia, Poland and the Balkans "
-    "(12.7 d): the Caspian waits (Aktau 48-96 h to board, 30 h at Alat) are calibrated to a "
-    "congested 2024 observation (K2), and no truck road Beyneu-Saksaulskaya exists until 2027",
-    ("Altynkol", "Constanța"): "as Almaty-Istanbul: the Balkan rail loop (11.5 d) beats the "
-    "Middle Corridor with its Caspian waits",
+    ("Altynkol", "Constanța"): "a 7,400 km rail loop through Russia, Poland, Hungary and Romania "
+    "(11.6 d) beats the Middle Corridor (13.3 d by rail, Caspian feeder, road through Georgia and "
+    "Türkiye; 18.5 d with the Poti-Constanța feeder): no sourced dwell for the Belarus-Poland, "
+    "Hungarian and Romanian borders or Caspian clearance (24 h, estimate) says otherwise",
 }
 
 
