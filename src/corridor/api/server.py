@@ -159,6 +159,17 @@ def settings_from_env() -> Settings:
     return Settings(**values)
 
 
+def ready_to_serve() -> None:
+    """Make this process ready for its first request: every search kernel loaded (compiled, or
+    read from numba's on-disk cache, about a second) so no query pays for it within its time
+    budget, then the garbage collector tuned (`tune_gc`)."""
+    from corridor.routing import pareto, shortest
+
+    pareto.warm_up()
+    shortest.warm_up()
+    tune_gc()
+
+
 def tune_gc() -> None:
     """Set the garbage collector for serving, once the application is built.
 
@@ -178,7 +189,7 @@ def worker_app() -> FastAPI:
     from corridor.api.app import create_app
 
     app = create_app(settings_from_env())
-    tune_gc()
+    ready_to_serve()
     return app
 
 
@@ -194,7 +205,7 @@ def run_server(
             from corridor.api.app import create_app
 
             target = create_app(settings)
-        tune_gc()
+        ready_to_serve()
         uvicorn.Server(server_config(target, settings, host=settings.host, port=port)).run()
         return
     os.environ[SETTINGS_ENV] = settings_to_env(settings)
