@@ -3,7 +3,9 @@ criticality ranking over the whole bundled network beside its exhaustive peer.
 
 criticality: every border, crossing, link and hub closed in turn for the default OD set. The
 peer is the same ranking computed without the shortcut (every OD replanned for every element),
-which must give the same numbers. batch: 10,000 Pareto queries (alternatives=0), the bundled OD
+which must give the same numbers. With 2 workers a job shorter than starting the processes runs
+in the calling process (`corridor.scenarios.criticality.worth_processes`); the exhaustive peer
+is long enough to use them. batch: 10,000 Pareto queries (alternatives=0), the bundled OD
 set times hourly departures, on 1 and 2 local worker processes and a 2-worker Dask LocalCluster.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 from harness import Options, Report, Section, Target, skip
 
-CRITICALITY_BOUND_S = 30.0
+CRITICALITY_BOUND_S = 10.0  # issue 11: every element of the bundled network, 2 cores
 BATCH_QUERIES = 10_000
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -28,7 +30,7 @@ def _cores() -> int:
 def criticality(options: Options, report: Report) -> None:
     """Criticality over every element of the bundled network: pruned vs exhaustive replanning."""
     print(f"\n== criticality: bundled network, default OD set, {_cores()} cores ==")
-    what = "criticality, every link and crossing (2 workers)"
+    what = "criticality, every element (2 workers)"
     bound = f"<= {CRITICALITY_BOUND_S:.0f} s"
     try:
         from corridor.batch.spec import NetworkSpec
@@ -43,6 +45,8 @@ def criticality(options: Options, report: Report) -> None:
     pairs = read_od_pairs(default_od_path(), net)
     rows: list[tuple[str, int, int, float, int]] = []
     results: dict[str, Any] = {}
+    # warm: kernels loaded and each commodity's weights prepared before any clock starts
+    rank(spec, pairs, depart=DEPART, kinds=["border"], progress=False)
     for label, kinds, workers, exhaustive in (
         ("links+crossings", ["link", "crossing"], 1, False),
         ("links+crossings", ["link", "crossing"], 2, False),
@@ -62,6 +66,7 @@ def criticality(options: Options, report: Report) -> None:
         print(f"{label:<38}{n:>9}{workers:>8}{seconds:>9.2f}{replans:>9}")
     quick = rows[1][3]
     peer = rows[3][3]
+    every = rows[2][3]
     same = [e.to_dict() for e in results["links+crossings/2"].ranking] == [
         e.to_dict() for e in results["links+crossings, exhaustive (peer)/2"].ranking
     ]
@@ -70,8 +75,9 @@ def criticality(options: Options, report: Report) -> None:
     if not same:
         report.failures.append("criticality: pruned and exhaustive rankings differ")
     report.targets.append(
-        Target(what, f"{quick:.2f} s (peer {peer:.2f} s)", bound, quick <= CRITICALITY_BOUND_S)
-    )
+        Target(what, f"{every:.2f} s (links+crossings {quick:.2f} s, peer {peer:.2f} s)", bound,
+               every <= CRITICALITY_BOUND_S)
+    )  # fmt: skip
 
 
 def batch(options: Options, report: Report) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import math
 import threading
 import time
@@ -20,6 +19,7 @@ from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
+from corridor.api.encoding import to_json
 from corridor.api.problems import ApiProblem, from_corridor_error
 from corridor.api.schemas import RouteRequest
 from corridor.api.settings import Settings
@@ -139,7 +139,7 @@ class RoutePlanner:
         body["geojson"] = routes_geojson(self._network, result)
         if truncated:
             body["truncated"] = True
-        content = json.dumps(body, ensure_ascii=False).encode()
+        content = to_json(body)
         with self._lock:
             self._cache[key] = content
             while len(self._cache) > self._settings.result_cache_size:

@@ -178,7 +178,7 @@ def capacity_rows(network: Network) -> tuple[CapacityRow, ...]:
     return tuple(rows)
 
 
-def _groups(
+def group_demand(
     network: Network, demand: Sequence[ODPair]
 ) -> dict[tuple[str, str, str], dict[str, list[int]]]:
     """OD row indices by (origin, commodity, destination country), then by destination, in
@@ -233,7 +233,7 @@ def build_lp(
     def vertices(node: str) -> IntArray:
         return np.array(g.vertices_of_node[network.node_index[node]], dtype=np.int64)
 
-    for (origin, commodity, country), by_destination in _groups(network, demand).items():
+    for (origin, commodity, country), by_destination in group_demand(network, demand).items():
         # crossings into the destination's country take their import rows: one cost per country
         if (commodity, country) not in cost_cache:
             cost_cache[commodity, country] = edge_costs(network, commodity, value_of_time, country)

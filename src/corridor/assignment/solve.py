@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
+from corridor.assignment.columns import PathSolution, solve_by_paths
 from corridor.assignment.costs import DEFAULT_VALUE_OF_TIME, UNSERVED_PENALTY
-from corridor.assignment.model import AssignmentLP, CapacityRow, build_lp
+from corridor.assignment.model import AssignmentLP, CapacityRow, build_lp, capacity_rows
 from corridor.assignment.paths import decompose, describe, merge
 from corridor.assignment.result import AssignmentResult, Facility, ODAssignment, PathFlow
 from corridor.errors import CorridorError, QueryError
@@ -54,12 +56,18 @@ def assign(
     value_of_time: float = DEFAULT_VALUE_OF_TIME,
     unserved_penalty: float = UNSERVED_PENALTY,
     capacities: Sequence[CapacityRow] | None = None,
+    formulation: Literal["paths", "arcs"] = "paths",
 ) -> AssignmentResult:
     """Assign weekly demand at least total generalized cost within every declared capacity.
 
     `value_of_time` is USD per TEU-hour; `unserved_penalty` USD per TEU left behind.
-    `capacities` overrides the network's own (tests and what-if studies).
+    `capacities` overrides the network's own (tests and what-if studies). `formulation` picks
+    how the LP is solved: "paths" by column generation (`corridor.assignment.columns`, fast on
+    thousands of OD rows), "arcs" as one arc-flow LP (`corridor.assignment.model`); both reach
+    the same optimum.
     """
+    if formulation not in ("paths", "arcs"):
+        raise QueryError("formulation", f"expected paths or arcs, got {formulation!r}")
     if not value_of_time >= 0:
         raise QueryError("value_of_time", f"expected a number >= 0, got {value_of_time}")
     if not unserved_penalty > 0:
@@ -69,6 +77,16 @@ def assign(
             raise QueryError("demand", f"{pair.label}: expected teu_per_week > 0")
         if network.commodity(pair.commodity).unit != "container":
             raise QueryError("demand", f"{pair.label}: assignment needs a container commodity")
+    if formulation == "paths":
+        caps = tuple(capacity_rows(network) if capacities is None else capacities)
+        paths = solve_by_paths(
+            network,
+            demand,
+            caps,
+            value_of_time=value_of_time,
+            unserved_penalty=unserved_penalty,
+        )
+        return _read_paths(network, demand, caps, paths, value_of_time, unserved_penalty)
     lp = build_lp(
         network,
         demand,
@@ -78,6 +96,33 @@ def assign(
     )
     solution = solve_lp(lp)
     return _read_result(network, lp, solution, value_of_time, unserved_penalty)
+
+
+def _read_paths(
+    network: Network,
+    demand: Sequence[ODPair],
+    caps: Sequence[CapacityRow],
+    solution: PathSolution,
+    value_of_time: float,
+    unserved_penalty: float,
+) -> AssignmentResult:
+    total = np.zeros(network.graph.n_edges)
+    served: dict[int, tuple[float, list[PathFlow]]] = {}
+    for sink, flows in zip(solution.sinks, solution.flows, strict=True):
+        found: list[PathFlow] = []
+        for path, amount in zip(sink.paths, flows.tolist(), strict=True):
+            if amount <= 1e-7:
+                continue
+            np.add.at(total, np.array(path, dtype=np.int64), amount)
+            found.append(describe(network, list(path), amount, sink.costs))
+        delivered = min(sink.demand, float(flows.sum()))
+        for k in sink.pairs:  # duplicate OD rows share their sink in proportion to demand
+            share = (demand[k].teu_per_week or 0.0) / sink.demand if sink.demand else 0.0
+            served[k] = (delivered * share, [replace(p, teu=p.teu * share) for p in found])
+    return _result(
+        network, demand, caps, served, total, solution.duals, solution.objective,
+        value_of_time, unserved_penalty,
+    )  # fmt: skip
 
 
 def _read_result(
@@ -111,6 +156,24 @@ def _read_result(
             for k in sink.pairs:  # duplicate OD rows share their sink in proportion to demand
                 share = (lp.demand[k].teu_per_week or 0.0) / sink.demand if sink.demand else 0.0
                 served[k] = (delivered * share, [replace(p, teu=p.teu * share) for p in found])
+    return _result(
+        network, lp.demand, lp.capacities, served, total, solution.duals, solution.objective,
+        value_of_time, unserved_penalty,
+    )  # fmt: skip
+
+
+def _result(
+    network: Network,
+    demand: Sequence[ODPair],
+    caps: Sequence[CapacityRow],
+    served: dict[int, tuple[float, list[PathFlow]]],
+    total: FloatArray,
+    duals: FloatArray,
+    objective: float,
+    value_of_time: float,
+    unserved_penalty: float,
+) -> AssignmentResult:
+    """The result from each OD row's served TEU and paths, and the flow on every edge."""
     ods = [
         ODAssignment(
             pair.origin,
@@ -120,7 +183,7 @@ def _read_result(
             served[k][0],
             merge(served[k][1]),
         )
-        for k, pair in enumerate(lp.demand)
+        for k, pair in enumerate(demand)
     ]
     constraints = tuple(
         Facility(
@@ -131,18 +194,18 @@ def _read_result(
             _mode_of(network, cap),
             float(total[cap.edges].sum()),
             cap.capacity,
-            max(0.0, -float(solution.duals[i])),
+            max(0.0, -float(duals[i])),
         )
-        for i, cap in enumerate(lp.capacities)
+        for i, cap in enumerate(caps)
     )
     return AssignmentResult(
         network=f"{network.name} {network.version}",
         value_of_time_usd_per_teu_h=value_of_time,
         unserved_penalty_usd_per_teu=unserved_penalty,
-        objective_usd=solution.objective,
+        objective_usd=objective,
         od=tuple(ods),
-        links=_link_loads(network, total, lp.capacities),
-        crossings=_crossing_loads(network, total, lp.capacities),
+        links=_link_loads(network, total, caps),
+        crossings=_crossing_loads(network, total, caps),
         constraints=constraints,
     )
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from corridor.network.geometry import link_path
@@ -10,11 +12,6 @@ from corridor.network.geometry import link_path
 if TYPE_CHECKING:
     from corridor.network.model import Network
     from corridor.routing.result import PlanResult, Route
-
-
-def _point(network: Network, node_id: str) -> list[float]:
-    node = network.node(node_id)
-    return [node.lon, node.lat]
 
 
 def network_geojson(network: Network) -> dict[str, Any]:
@@ -74,16 +71,22 @@ def _path_source(network: Network, link_id: str) -> str:
 
 def route_coordinates(network: Network, route: Route) -> list[list[float]]:
     """The route's line: each move leg along its link's polyline, in the direction travelled."""
-    coords: list[list[float]] = [_point(network, route.nodes[0])] if route.nodes else []
+    if not route.nodes:
+        return []
+    first = network.node(route.nodes[0])
+    last: tuple[float, float] = (first.lon, first.lat)
+    points = [last]
+    links = network.link_index
     for leg in route.legs:
-        if leg.kind != "move" or leg.ref not in network.link_index:
+        if leg.kind != "move" or leg.ref not in links:
             continue
         link = network.link(leg.ref)
         reverse = leg.from_node == link.to_node and leg.from_node != link.from_node
-        for lon, lat in link_path(network, link, reverse=reverse):
-            if not coords or coords[-1] != [lon, lat]:
-                coords.append([lon, lat])
-    return coords
+        for point in link_path(network, link, reverse=reverse):
+            if point != last:
+                points.append(point)
+                last = point
+    return [[lon, lat] for lon, lat in points]
 
 
 def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
@@ -99,15 +102,14 @@ def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
 
     features = []
     for rank, route in enumerate(result.routes, start=1):
-        props = route.to_dict()
-        del props["legs"]
+        props = route.to_dict(legs=False)
         joined = {"corridor": " > ", "countries": "-", "modes": "+", "nodes": ";"}
         for key, sep in joined.items():
             props[key] = sep.join(props[key])
         features.append(
             _line(
                 {"feature": "route", "rank": rank, **props},
-                [(lon, lat) for lon, lat in route_coordinates(network, route)],
+                route_coordinates(network, route),
             )
         )
     for rank, route in enumerate(result.routes, start=1):
@@ -116,11 +118,12 @@ def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
             features.append(
                 _line({"feature": "leg", "rank": rank, "leg": i, **leg.to_dict()}, line)
             )
-    header = {k: v for k, v in result.to_dict().items() if k not in ("routes", "understood")}
+    bare = replace(result, routes=(), understood=None)  # the header without its routes
+    header = {k: v for k, v in bare.to_dict().items() if k != "routes"}
     return {"type": "FeatureCollection", "properties": header, "features": features}
 
 
-def _line(properties: dict[str, Any], points: list[tuple[float, float]]) -> dict[str, Any]:
+def _line(properties: dict[str, Any], points: Sequence[Sequence[float]]) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": {"type": "LineString", "coordinates": [list(p) for p in points]},

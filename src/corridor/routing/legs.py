@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import numpy as np
+
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.routing.clock import to_datetime
@@ -45,6 +49,27 @@ def route_from_path(
     legs: list[Leg] = []
     origin = network.nodes[int(g.vertex_node[g.src[path.edges[0]]])].node_id
     nodes = [origin]
+    # per-edge figures read once for the whole path: numpy scalar indexing per leg is slow
+    index = np.asarray(path.edges, dtype=np.int64)
+    kinds, refs = g.kind[index].tolist(), g.ref[index].tolist()
+    figures = dict(
+        zip(
+            path.edges,
+            zip(
+                weights.cost_usd[index].tolist(),
+                weights.co2e_kg[index].tolist(),
+                weights.co2e_ttw_kg[index].tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    moments: dict[float, datetime] = {}  # a leg arrives when the next departs: convert once
+
+    def moment(hours: float) -> datetime:
+        if hours not in moments:
+            moments[hours] = to_datetime(hours)
+        return moments[hours]
 
     def leg(
         kind: str,
@@ -58,29 +83,15 @@ def route_from_path(
         ref: str,
         distance: float = 0.0,
     ) -> None:
+        cost, co2e, ttw = figures[edge] if edge is not None else (0.0, 0.0, 0.0)
         legs.append(
-            Leg(
-                kind=kind,  # type: ignore[arg-type]
-                from_node=a,
-                to_node=b,
-                mode=mode,
-                depart=to_datetime(t0),
-                arrive=to_datetime(t1),
-                hours=t1 - t0,
-                distance_km=distance,
-                cost_usd=float(weights.cost_usd[edge]) if edge is not None else 0.0,
-                co2e_kg=float(weights.co2e_kg[edge]) if edge is not None else 0.0,
-                co2e_ttw_kg=float(weights.co2e_ttw_kg[edge]) if edge is not None else 0.0,
-                detail=detail,
-                ref=ref,
-            )
-        )
+            Leg(kind, a, b, mode, moment(t0), moment(t1), t1 - t0, distance, cost, co2e, ttw,  # type: ignore[arg-type]
+                detail, ref)
+        )  # fmt: skip
 
-    for edge, ready, depart, arrive in zip(
-        path.edges, path.ready, path.depart, path.arrive, strict=True
+    for edge, kind, ref, ready, depart, arrive in zip(
+        path.edges, kinds, refs, path.ready, path.depart, path.arrive, strict=True
     ):
-        kind = int(g.kind[edge])
-        ref = int(g.ref[edge])
         if kind == MOVE:
             link = network.links[ref]
             a, b = (
@@ -163,8 +174,8 @@ def route_from_path(
     return Route(
         pareto=pareto,
         corridor=corridor_of(network, path.edges),
-        depart=to_datetime(path.start),
-        arrive=to_datetime(path.arrival),
+        depart=moment(path.start),
+        arrive=moment(path.arrival),
         transit_hours=path.arrival - path.start,
         cost_usd=path.cost,
         co2e_kg=path.co2e,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ class Leg:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The leg as JSON-ready values (a fresh dict each call)."""
+        return dict(self._json)
+
+    @cached_property
+    def _json(self) -> dict[str, Any]:
+        # made once per leg: an answer shows each leg twice (route legs and GeoJSON features)
         return {
             "kind": self.kind,
             "from": self.from_node,
@@ -107,8 +114,9 @@ class Route:
     def criteria(self) -> dict[str, float]:
         return {"time": self.transit_hours, "cost": self.cost_usd, "co2e": self.co2e_kg}
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, legs: bool = True) -> dict[str, Any]:
+        """The route as JSON-ready values; `legs=False` leaves the `legs` list out."""
+        out: dict[str, Any] = {
             "pareto": self.pareto,
             "dominated_by": self.dominated_by,
             "corridor": list(self.corridor),
@@ -128,8 +136,10 @@ class Route:
             "p90_hours": _rounded(self.p90_hours, 2),
             "p95_hours": _rounded(self.p95_hours, 2),
             "on_time_probability": _rounded(self.on_time_probability, 4),
-            "legs": [leg.to_dict() for leg in self.legs],
         }
+        if legs:
+            out["legs"] = [leg.to_dict() for leg in self.legs]
+        return out
 
 
 @dataclass(frozen=True)

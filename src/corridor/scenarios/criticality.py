@@ -25,6 +25,8 @@ origin is not a network weakness.
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +50,9 @@ MIN_HUB_DEGREE = 2
 RANK_BY = ("time", "cost")
 # One TEU per query: costs are per TEU, so weekly TEU x cost is USD per week.
 CARGO = Cargo(containers=1, size_ft=20)
+# What starting one local worker process costs before it replans anything (seconds, measured
+# on the benchmark machine: spawn, imports, the network opened and its weights prepared).
+PROCESS_START_S = 1.5
 
 Element = tuple[ElementKind, str]
 
@@ -267,25 +272,14 @@ def criticality(
     """Rank the elements of `spec`'s network by the loss their closure causes to `pairs`.
 
     `pairs` must be resolved (node ids, as `read_od_pairs` gives). Elements are spread over
-    `map_tasks` workers (local processes, or Dask with `scheduler`).
+    `map_tasks` workers (local processes, or Dask with `scheduler`); a job that would take less
+    time here than starting the processes (`worth_processes`) runs here whatever `workers` says.
     """
     if rank_by not in RANK_BY:
         raise QueryError("rank_by", f"expected time or cost, got {rank_by!r}")
     network = spec.open()
     targets = elements(network, kinds)
-    base: dict[tuple[int, str], float] = {}
-    users: dict[Element, list[tuple[int, str]]] = {}
-    for k, pair in enumerate(pairs):
-        od = _od(network, pair, depart)
-        for criterion in ("time", "cost"):
-            path = None if od is None else od.best_path(criterion)
-            if od is None or path is None:
-                continue
-            base[(k, criterion)] = value_of(path, criterion)
-            w = od.weighted
-            route = route_from_path(network, w.weights, w.shipment, path, pareto=True)
-            for element in _uses(network, route):
-                users.setdefault(element, []).append((k, criterion))
+    base, users, per_search = _baseline(network, pairs, depart)
     tasks: list[_Task] = []
     for element in targets:
         wanted = sorted(base) if exhaustive else sorted(users.get(element, []))
@@ -293,6 +287,9 @@ def criticality(
             wanted = [(k, c) for k, c in wanted if element[1] not in _ends(pairs[k])]
         if wanted:
             tasks.append(_Task(spec, element, tuple((k, pairs[k], c) for k, c in wanted), depart))
+    replans = sum(len(t.replan) for t in tasks)
+    if scheduler is None and not worth_processes(workers, replans * per_search):
+        workers = 1
     results = map_tasks(
         _replan,
         tasks,
@@ -324,8 +321,44 @@ def criticality(
         baseline_hours=tuple(base.get((k, "time")) for k in range(len(pairs))),
         baseline_cost_usd=tuple(base.get((k, "cost")) for k in range(len(pairs))),
         ranking=tuple(losses),
-        replans=sum(len(t.replan) for t in tasks),
+        replans=replans,
     )
+
+
+def _baseline(
+    network: Network, pairs: Sequence[ODPair], depart: datetime
+) -> tuple[dict[tuple[int, str], float], dict[Element, list[tuple[int, str]]], float]:
+    """Each OD's fastest and cheapest value, the (OD, criterion) runs each element carries, and
+    the median seconds of one search (the first ones also load kernels and weights)."""
+    base: dict[tuple[int, str], float] = {}
+    users: dict[Element, list[tuple[int, str]]] = {}
+    seconds = [0.0]
+    for k, pair in enumerate(pairs):
+        od = _od(network, pair, depart)
+        for criterion in ("time", "cost"):
+            started = time.perf_counter()
+            path = None if od is None else od.best_path(criterion)
+            seconds.append(time.perf_counter() - started)
+            if od is None or path is None:
+                continue
+            base[(k, criterion)] = value_of(path, criterion)
+            w = od.weighted
+            route = route_from_path(network, w.weights, w.shipment, path, pareto=True)
+            for element in _uses(network, route):
+                users.setdefault(element, []).append((k, criterion))
+    return base, users, statistics.median(seconds)
+
+
+def worth_processes(workers: int, seconds_here: float) -> bool:
+    """Whether `workers` local processes can beat running here a job of `seconds_here`.
+
+    Each spawned process imports corridor and opens the network (about a second and a half
+    on a 2-core machine) before its first replan, so a job shorter than that runs here.
+
+    >>> worth_processes(2, 0.3), worth_processes(2, 20.0), worth_processes(1, 20.0)
+    (False, True, False)
+    """
+    return workers > 1 and seconds_here > PROCESS_START_S
 
 
 def _loss(
