@@ -248,17 +248,22 @@ def dominators(
     max_transfers: int | None = None,
     banned: Banned = frozenset(),
     deadline: float | None = None,
-) -> list[LabelPath]:
+    max_labels: int | None = None,
+) -> tuple[list[LabelPath], SearchStats]:
     """The exact Pareto paths no worse than `path` on every criterion (`path`'s own figures
-    among them exactly when `path` is Pareto-optimal): an exact search boxed by its figures."""
+    among them exactly when `path` is Pareto-optimal): an exact search boxed by its figures.
+
+    Also what the search cost. `max_labels` stops it with `SearchBudgetError` (what="label").
+    """
     crit = tuple(dict.fromkeys(int(c) for c in criteria))
     runner = _Runner(space, sources, targets, start, max_transfers, True, banned)
-    runner.deadline = deadline
+    runner.deadline, runner.max_labels = deadline, max_labels
     absolute = (path.arrival, path.cost, path.co2e, path.p90_arrival)
     upper = np.array([absolute[c] if c in crit else np.inf for c in range(4)])
     found = runner.paths(crit, _order(crit, None), 0.0, 0.0, upper)
     mine = path.figures()
-    return [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
+    inside = [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
+    return inside, runner.stats()
 
 
 def _order(crit: Sequence[int], tie_break: Sequence[int] | None) -> tuple[int, ...]:
