@@ -215,6 +215,16 @@ def test_plan_leaves_out_routes_whose_exact_check_outgrows_its_budget(
         check_plan_labels(spec, {**q, "epsilon": 0.1})
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=specs(), q=plan_queries)
+def test_plan_with_the_default_epsilon_past_the_exact_first_budget_keeps_honest_labels(
+    spec: Spec, q: dict[str, Any]
+) -> None:
+    # the exact search gives up at once, so the default query runs the eps search and checks
+    with mock.patch.object(planner, "EXACT_FIRST", 0):
+        check_plan_labels(spec, {**q, "epsilon": None, "thin": True})
+
+
 def check_plan_labels(spec: Spec, q: dict[str, Any]) -> None:
     """Every optimum shown; every route marked Pareto is on the oracle's front; every
     alternative names a shown Pareto route that dominates it."""

@@ -654,6 +654,28 @@ def run_corridors(
     return DONE
 
 
+def chains(parent: I32, edge_of: I32, lids: I64) -> tuple[I64, I64]:
+    """The labels of each path ending at `lids[i]`, source excluded, in path order, all in one
+    array: path i is out[offsets[i]:offsets[i + 1]]."""
+    offsets = np.zeros(lids.shape[0] + 1, np.int64)
+    for i in range(lids.shape[0]):
+        k = 0
+        cur = lids[i]
+        while edge_of[cur] >= 0:
+            k += 1
+            cur = parent[cur]
+        offsets[i + 1] = offsets[i] + k
+    out = np.empty(offsets[-1], np.int64)
+    for i in range(lids.shape[0]):
+        j = offsets[i + 1] - 1
+        cur = lids[i]
+        while edge_of[cur] >= 0:
+            out[j] = cur
+            j -= 1
+            cur = parent[cur]
+    return offsets, out
+
+
 # --- compilation ---------------------------------------------------------------------------------
 
 _HELPERS = (
@@ -680,7 +702,7 @@ _LOCK = threading.Lock()
 
 
 def compiled(name: str = "run") -> Callable[..., int]:
-    """Kernel `name` (`run` or `run_corridors`) compiled by numba, once per process.
+    """Kernel `name` (`run`, `run_corridors` or `chains`) compiled by numba, once per process.
 
     The helpers are compiled first, so the kernels link to them; numba's on-disk cache
     (`cache=True`) makes later processes load the machine code instead of compiling.
@@ -690,10 +712,10 @@ def compiled(name: str = "run") -> Callable[..., int]:
             numba = importlib.import_module("numba")
             module = sys.modules[__name__]
             if numba.config.DISABLE_JIT:
-                _COMPILED.update(run=run, run_corridors=run_corridors)
+                _COMPILED.update(run=run, run_corridors=run_corridors, chains=chains)
             else:
                 jit = numba.njit(cache=True, nogil=True)
                 for helper in _HELPERS:
                     setattr(module, helper, jit(getattr(module, helper)))
-                _COMPILED.update(run=jit(run), run_corridors=jit(run_corridors))
+                _COMPILED.update(run=jit(run), run_corridors=jit(run_corridors), chains=jit(chains))
         return cast(Callable[..., int], _COMPILED[name])

@@ -25,9 +25,11 @@ P90, which the reliability simulation then reports.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -393,7 +395,7 @@ class _Runner:
         sp = self.space
         n = sp.graph.n_vertices
         ncomp = 4 if robust or P90 in order[:1] else 3
-        arrays = _Labels(max(1024, 4 * n), n)
+        arrays = _Labels(max(1024, 8 * n), n)  # up to PER_VERTEX corridors per vertex
         ordering = np.array([c for c in order if c < ncomp], dtype=np.int64)
         shown = np.array(sorted(set(covered)), dtype=np.uint64)
         bounds = self.bounds if self.prune else self.space.bounds(self._targets)
@@ -469,35 +471,41 @@ class _Labels:
             setattr(self, name, new)
 
     def paths(self, n: int, start: float, robust: bool) -> list[LabelPath]:
-        out = []
+        """The destination bag's live labels as paths (fastest first), chains read in one
+        compiled pass."""
+        lids = []
         lid = int(self.head[n])
         while lid >= 0:
             if self.alive[lid]:
-                out.append(self._path(lid, start, robust))
+                lids.append(lid)
             lid = int(self.nxt[lid])
+        ends = np.array(lids, dtype=np.int64)
+        chained = kernel.compiled("chains")(self.parent, self.edge, ends)
+        offsets, at = cast(tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], chained)
+        cut = offsets.tolist()
+        edges = self.edge[at].tolist()
+        ready = self.val[self.parent[at], TIME].tolist()
+        depart = self.depart[at].tolist()
+        arrive = self.val[at, TIME].tolist()
+        figures = self.val[ends].tolist()
+        transfers = self.tr[ends].tolist()
+        out = []
+        for i, (a, b) in enumerate(itertools.pairwise(cut)):
+            out.append(
+                LabelPath(
+                    edges=tuple(edges[a:b]),
+                    ready=tuple(ready[a:b]),
+                    depart=tuple(depart[a:b]),
+                    arrive=tuple(arrive[a:b]),
+                    start=start,
+                    cost=figures[i][COST],
+                    co2e=figures[i][CO2E],
+                    transfers=transfers[i],
+                    p90_arrival=figures[i][P90] if robust else float("nan"),
+                )
+            )
         out.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
         return out
-
-    def _path(self, lid: int, start: float, robust: bool) -> LabelPath:
-        chain = []
-        cur = lid
-        edge, parent = self.edge, self.parent
-        while edge[cur] >= 0:
-            chain.append(cur)
-            cur = int(parent[cur])
-        chain.reverse()
-        at = np.array(chain, dtype=np.int64)
-        return LabelPath(
-            edges=tuple(edge[at].tolist()),
-            ready=tuple(self.val[parent[at], TIME].tolist()),
-            depart=tuple(self.depart[at].tolist()),
-            arrive=tuple(self.val[at, TIME].tolist()),
-            start=start,
-            cost=float(self.val[lid, COST]),
-            co2e=float(self.val[lid, CO2E]),
-            transfers=int(self.tr[lid]),
-            p90_arrival=float(self.val[lid, P90]) if robust else float("nan"),
-        )
 
 
 def _merge(

@@ -15,6 +15,7 @@ from corridor.routing.legs import route_from_path
 from corridor.routing.pareto import (
     CRITERION_INDEX,
     LabelPath,
+    SearchStats,
     dominators,
     pareto_paths,
     prepare,
@@ -39,6 +40,9 @@ _TOL = 1e-6
 # per label of the front search, and at least CHECK_FLOOR (docs/engine.md).
 CHECK_SHARE = 1.0
 CHECK_FLOOR = 20_000
+# With the default epsilon, the exact search runs first and gives up at this many labels per
+# vertex (about two single-criterion searches), then the eps search runs.
+EXACT_FIRST = 2
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,14 @@ def plan(network: Network, query: Query) -> PlanResult:
         destination_country=network.nodes[resolved.destination].country,
     )
     space = prepare(graph, weights)
-    front, cost = search(
-        space, sources, targets, resolved.start, criteria, max_transfers,
-        epsilon=epsilon, deadline=deadline, merge=epsilon > 0.0,
-    )  # fmt: skip
+
+    def front_search(eps: float, max_labels: int | None) -> tuple[list[LabelPath], SearchStats]:
+        return search(
+            space, sources, targets, resolved.start, criteria, max_transfers,
+            epsilon=eps, deadline=deadline, merge=eps > 0.0, max_labels=max_labels,
+        )  # fmt: skip
+
+    front, cost, epsilon = _front(front_search, epsilon, query.epsilon is None, graph.n_vertices)
     if not front:
         raise NoRouteError(_explain_no_route(network, query, resolved))
 
@@ -115,6 +123,26 @@ def plan(network: Network, query: Query) -> PlanResult:
         network=f"{network.name} {network.version}",
         routes=tuple(routes),
     )
+
+
+def _front(
+    front_search: Callable[[float, int | None], tuple[list[LabelPath], SearchStats]],
+    epsilon: float,
+    default: bool,
+    n_vertices: int,
+) -> tuple[list[LabelPath], SearchStats, float]:
+    """The front, what it cost and the epsilon it was found with. With the default epsilon,
+    the exact search is tried first under a budget of EXACT_FIRST labels per vertex: a small
+    network gets its exact front, cheaper than eps's extra searches (docs/engine.md)."""
+    if default and epsilon > 0.0:
+        try:
+            front, cost = front_search(0.0, max(1, EXACT_FIRST * n_vertices))
+            return front, cost, 0.0
+        except SearchBudgetError as exc:
+            if exc.what != "label":
+                raise
+    front, cost = front_search(epsilon, None)
+    return front, cost, epsilon
 
 
 class _Checks:
