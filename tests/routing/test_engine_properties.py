@@ -183,6 +183,33 @@ def test_merged_epsilon_keeps_clocks_within_eps_and_costs_within_eps_per_vertex(
         assert project(lex_first(found, (c, *rest)), crit) in got
 
 
+@SETTINGS
+@given(spec=specs(), q=queries, ban=st.lists(st.integers(0, 10_000), max_size=4))
+def test_bounds_of_the_unbanned_graph_keep_every_banned_search_exact(
+    spec: Spec, q: dict[str, Any], ban: list[int]
+) -> None:
+    origin, destination = ends(spec, q)
+    with tempfile.TemporaryDirectory() as tmp:
+        net = corridor.load_network(write_package(spec, Path(tmp) / "net"))
+    g = net.graph
+    shipment = shipment_of(net, q["commodity"], corridor.Cargo())
+    space = prepare(g, edge_weights(net, shipment, Exclusions()))
+    sources = g.vertices_of_node[net.node_index[origin]]
+    targets = g.vertices_of_node[net.node_index[destination]]
+    banned = frozenset(b % g.n_edges for b in ban)
+    crit = [CRITERION_INDEX[c] for c in q["criteria"]]
+    args = (space, sources, targets, float(q["start"]), crit, q["max_transfers"])
+    unbanned = space.bounds(targets)
+    per_criterion = [unbanned[:, c].copy() for c in crit]
+
+    def figures(paths: list[Any]) -> list[tuple[float, ...]]:
+        return [(p.arrival, p.cost, p.co2e, *p.edges) for p in paths]
+
+    plain = figures(pareto_paths(*args, prune=False, banned=banned))
+    assert figures(pareto_paths(*args, banned=banned, bounds=unbanned)) == plain
+    assert figures(pareto_paths(*args, banned=banned, bounds=per_criterion)) == plain
+
+
 plan_queries = st.fixed_dictionaries(
     {
         "start": st.integers(0, 167),

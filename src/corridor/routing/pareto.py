@@ -47,6 +47,8 @@ CRITERION_INDEX = {"time": TIME, "cost": COST, "co2e": CO2E, "p90": P90}
 POPS_PER_CHECK = 1 << 14
 
 Banned = frozenset[int] | npt.NDArray[np.bool_]
+# lower bounds given to a search: a (vertices, 4) table, or one array per criterion
+Bounds = npt.NDArray[np.float64] | Sequence[npt.NDArray[np.float64]]
 # per edge (multiplier, addend) of the corridor signature, then of the country signature
 U64 = npt.NDArray[np.uint64]
 Signatures = tuple[U64, U64, U64, U64]
@@ -178,6 +180,7 @@ def pareto_paths(
     deadline: float | None = None,
     max_labels: int | None = None,
     tie_break: Sequence[int] | None = None,
+    bounds: Bounds | None = None,
 ) -> list[LabelPath]:
     """The Pareto-optimal paths from any source vertex to any target vertex, leaving at `start`.
 
@@ -186,6 +189,9 @@ def pareto_paths(
     criterion's exact optimum (see the module docstring). `deadline` (a `time.monotonic()`
     instant) and `max_labels` stop the search with `SearchBudgetError`. `tie_break` orders
     the figures that decide exact ties after the criteria (default: time, cost, CO2e, P90).
+    `bounds`: lower bounds to the targets computed before (`SearchSpace.bounds(targets)`, or
+    per criterion as `lower_bounds` returns them); those of the graph without `banned` stay
+    admissible with any edges banned, so many banned variants can share one set.
     """
     paths, _ = search(
         space,
@@ -200,6 +206,7 @@ def pareto_paths(
         deadline,
         max_labels,
         tie_break,
+        bounds=bounds,
     )
     return paths
 
@@ -219,6 +226,7 @@ def search(
     tie_break: Sequence[int] | None = None,
     optima: bool = True,
     merge: bool = False,
+    bounds: Bounds | None = None,
 ) -> tuple[list[LabelPath], SearchStats]:
     """`pareto_paths` with what the search cost; `optima=False` skips adding the exact optima
     to an eps front (to measure what eps alone costs). `merge=True` also applies eps at every
@@ -230,6 +238,8 @@ def search(
         raise ValueError(f"epsilon must be finite and >= 0, got {epsilon!r}")
     runner = _Runner(space, sources, targets, start, max_transfers, prune, banned)
     runner.deadline, runner.max_labels = deadline, max_labels
+    if bounds is not None and prune:
+        runner.bounds = _bound_table(bounds, crit, space.graph.n_vertices)
     if len(crit) == 1 or epsilon == 0.0:
         return runner.paths(crit, _order(crit, tie_break), 0.0), runner.stats()
     front = runner.paths(crit, _order(crit, tie_break), epsilon, epsilon if merge else 0.0)
@@ -266,6 +276,22 @@ def dominators(
     mine = path.figures()
     inside = [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
     return inside, runner.stats()
+
+
+def _bound_table(bounds: Bounds, crit: Sequence[int], n: int) -> npt.NDArray[np.float64]:
+    """The kernel's (vertices, 4) bounds from a table or from one array per criterion (the
+    figures without a bound get zero, which is admissible)."""
+    if isinstance(bounds, np.ndarray) and bounds.ndim == 2:
+        if bounds.shape != (n, 4):
+            raise ValueError(f"bounds has shape {bounds.shape}, expected ({n}, 4)")
+        return np.ascontiguousarray(bounds, dtype=np.float64)
+    columns = list(bounds)
+    if len(columns) != len(crit):
+        raise ValueError(f"bounds has {len(columns)} arrays, expected one per criterion")
+    table = np.zeros((n, 4))
+    for c, column in zip(crit, columns, strict=True):
+        table[:, c] = column
+    return table
 
 
 def _order(crit: Sequence[int], tie_break: Sequence[int] | None) -> tuple[int, ...]:
