@@ -41,8 +41,9 @@ _TOL = 1e-6
 CHECK_SHARE = 1.0
 CHECK_FLOOR = 20_000
 # With the default epsilon, the exact search runs first and gives up at this many labels per
-# vertex (about two single-criterion searches), then the eps search runs.
-EXACT_FIRST = 2
+# vertex (a few single-criterion searches; every shipped OD pair of the bundled network needs
+# at most 2.04), then the eps search runs.
+EXACT_FIRST = 2.5
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _front(
     network gets its exact front, cheaper than eps's extra searches (docs/engine.md)."""
     if default and epsilon > 0.0:
         try:
-            front, cost = front_search(0.0, max(1, EXACT_FIRST * n_vertices))
+            front, cost = front_search(0.0, max(1, int(EXACT_FIRST * n_vertices)))
             return front, cost, 0.0
         except SearchBudgetError as exc:
             if exc.what != "label":
