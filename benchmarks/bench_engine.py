@@ -229,7 +229,7 @@ def engine(options: Options, report: Report) -> None:
     )
     for e, gaps in _epsilon_gaps(net, (0.01, 0.05)).items():
         shown = ", ".join(
-            f"{c} {g * 100:.2f}%" for c, g in zip(("time", "cost", "co2e"), gaps, strict=True)
+            f"{c} {g * 100:.2f}%" for c, g in zip(("time", "cost", "co2e"), gaps[:3], strict=True)
         )
         print(
             f"  eps {e} merged: worst gap of each optimum before the exact ones are added "

@@ -99,7 +99,8 @@ class Query:
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
     (near-ties to a shipper), never a criterion's optimum; `thin=False` returns the exact Pareto
     set, exact ties collapsed. `epsilon` is the search's relative tolerance (None: DEFAULT_EPSILON
-    when thinning, else 0, exact); `time_limit` stops the search after that many seconds.
+    when thinning, where the planner keeps the exact front if it is cheap, else 0, exact);
+    `time_limit` stops the search after that many seconds.
     """
 
     origin: str
