@@ -10,6 +10,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,8 +18,9 @@ from random_networks import Found, Spec, brute_force, pareto_vectors, specs, wri
 
 import corridor
 from corridor.errors import NoRouteError
+from corridor.routing import planner
 from corridor.routing.clock import EPOCH
-from corridor.routing.pareto import CRITERION_INDEX, pareto_paths, prepare
+from corridor.routing.pareto import CRITERION_INDEX, pareto_paths, prepare, search
 from corridor.routing.weights import Exclusions, edge_weights, shipment_of
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -136,6 +138,78 @@ def test_epsilon_mode_covers_the_exact_front_with_pareto_routes_and_exact_optima
         assert best in vectors
 
 
+@SETTINGS
+@given(spec=specs(), q=queries)
+def test_merged_epsilon_keeps_clocks_within_eps_and_costs_within_eps_per_vertex(
+    spec: Spec, q: dict[str, Any]
+) -> None:
+    # eps merging at every vertex (the planner's default mode): a label merges only into one no
+    # later, within (1 + eps) on cost and CO2e, so an exact route's time is covered within
+    # (1 + eps) (the destination's own eps test) and its costs within (1 + eps) per vertex
+    crit, eps = q["criteria"], q["epsilon"]
+    found = routes_of(spec, q)
+    origin, destination = ends(spec, q)
+    with tempfile.TemporaryDirectory() as tmp:
+        net = corridor.load_network(write_package(spec, Path(tmp) / "net"))
+    g = net.graph
+    space = prepare(
+        g, edge_weights(net, shipment_of(net, q["commodity"], corridor.Cargo()), Exclusions())
+    )
+    paths, _ = search(
+        space,
+        g.vertices_of_node[net.node_index[origin]],
+        g.vertices_of_node[net.node_index[destination]],
+        float(q["start"]),
+        [CRITERION_INDEX[c] for c in crit],
+        q["max_transfers"],
+        epsilon=eps,
+        merge=True,
+    )
+    got = {
+        project((round(p.arrival - p.start, 6), round(p.cost, 6), round(p.co2e, 6)), crit)
+        for p in paths
+    }
+    if not found:
+        assert got == set()
+        return
+    per_path = (1 + eps) ** g.n_vertices  # at most one merge per vertex along a route
+    slack = {"time": 1 + eps, "cost": per_path, "co2e": per_path}
+    for v in pareto_vectors(found, crit):
+        assert any(
+            all(a <= slack[c] * b + 1e-6 for c, a, b in zip(crit, w, v, strict=True)) for w in got
+        )
+    for c in crit:  # each criterion's exact optimum is there, ties by the query's order
+        rest = tuple(x for x in crit if x != c)
+        assert project(lex_first(found, (c, *rest)), crit) in got
+
+
+@SETTINGS
+@given(spec=specs(), q=queries, ban=st.lists(st.integers(0, 10_000), max_size=4))
+def test_bounds_of_the_unbanned_graph_keep_every_banned_search_exact(
+    spec: Spec, q: dict[str, Any], ban: list[int]
+) -> None:
+    origin, destination = ends(spec, q)
+    with tempfile.TemporaryDirectory() as tmp:
+        net = corridor.load_network(write_package(spec, Path(tmp) / "net"))
+    g = net.graph
+    shipment = shipment_of(net, q["commodity"], corridor.Cargo())
+    space = prepare(g, edge_weights(net, shipment, Exclusions()))
+    sources = g.vertices_of_node[net.node_index[origin]]
+    targets = g.vertices_of_node[net.node_index[destination]]
+    banned = frozenset(b % g.n_edges for b in ban)
+    crit = [CRITERION_INDEX[c] for c in q["criteria"]]
+    args = (space, sources, targets, float(q["start"]), crit, q["max_transfers"])
+    unbanned = space.bounds(targets)
+    per_criterion = [unbanned[:, c].copy() for c in crit]
+
+    def figures(paths: list[Any]) -> list[tuple[float, ...]]:
+        return [(p.arrival, p.cost, p.co2e, *p.edges) for p in paths]
+
+    plain = figures(pareto_paths(*args, prune=False, banned=banned))
+    assert figures(pareto_paths(*args, banned=banned, bounds=unbanned)) == plain
+    assert figures(pareto_paths(*args, banned=banned, bounds=per_criterion)) == plain
+
+
 plan_queries = st.fixed_dictionaries(
     {
         "start": st.integers(0, 167),
@@ -152,6 +226,35 @@ plan_queries = st.fixed_dictionaries(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=specs(), q=plan_queries)
 def test_plan_shows_every_optimum_and_only_honest_labels(spec: Spec, q: dict[str, Any]) -> None:
+    check_plan_labels(spec, q)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=specs(), q=plan_queries)
+def test_plan_leaves_out_routes_whose_exact_check_outgrows_its_budget(
+    spec: Spec, q: dict[str, Any]
+) -> None:
+    # no labels at all for the checks: every check fails, and nothing unchecked is shown
+    with (
+        mock.patch.object(planner, "CHECK_FLOOR", 0),
+        mock.patch.object(planner, "CHECK_SHARE", 0.0),
+    ):
+        check_plan_labels(spec, {**q, "epsilon": 0.1})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=specs(), q=plan_queries)
+def test_plan_with_the_default_epsilon_past_the_exact_first_budget_keeps_honest_labels(
+    spec: Spec, q: dict[str, Any]
+) -> None:
+    # the exact search gives up at once, so the default query runs the eps search and checks
+    with mock.patch.object(planner, "EXACT_FIRST", 0):
+        check_plan_labels(spec, {**q, "epsilon": None, "thin": True})
+
+
+def check_plan_labels(spec: Spec, q: dict[str, Any]) -> None:
+    """Every optimum shown; every route marked Pareto is on the oracle's front; every
+    alternative names a shown Pareto route that dominates it."""
     origin, destination = ends(spec, q)
     found = routes_of(spec, q)
     with tempfile.TemporaryDirectory() as tmp:

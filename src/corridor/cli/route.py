@@ -93,7 +93,8 @@ def route(
             min=0.0,
             max=1.0,
             help="Search tolerance: drop routes within this fraction of a found one on every "
-            "criterion (default 0: exact). Each criterion's optimum stays exact.",
+            "criterion (default: exact where that is cheap, else 0.05; exact with --all-routes)."
+            " Each criterion's optimum stays exact.",
         ),
     ] = None,
     time_limit: Annotated[

@@ -32,19 +32,22 @@ def edge_signatures(network: Network) -> Signatures:
     another country folds in that country's code. Other edges leave a signature unchanged.
     """
     g = network.graph
-    per_edge: dict[int, list[str]] = {}
-    for edge in np.flatnonzero(g.kind == BORDER).tolist():
-        per_edge[edge] = [g.crossing_directions[int(g.crossdir[edge])].crossing_id]
-    for edge in np.flatnonzero(g.kind == MOVE).tolist():
-        passages = network.links[int(g.ref[edge])].passages
-        if passages:
-            per_edge[edge] = [f"passage:{p}" for p in passages]
+    crossing_of = [d.crossing_id for d in g.crossing_directions]
+    border = np.flatnonzero(g.kind == BORDER)
+    with_passages = {i: link.passages for i, link in enumerate(network.links) if link.passages}
+    moves = np.flatnonzero((g.kind == MOVE) & np.isin(g.ref, list(with_passages)))
+    per_edge: dict[int, list[str]] = {
+        int(e): [crossing_of[d]]
+        for e, d in zip(border.tolist(), g.crossdir[border].tolist(), strict=True)
+    }
+    for edge, link in zip(moves.tolist(), g.ref[moves].tolist(), strict=True):
+        per_edge[edge] = [f"passage:{p}" for p in with_passages[link]]
     codes = {
         name: i + 1 for i, name in enumerate(sorted({x for v in per_edge.values() for x in v}))
     }
     mul, add = _fold(len(g.dst), per_edge, codes)
-    names = sorted({n.country for n in network.nodes})
-    code = np.array([names.index(n.country) + 1 for n in network.nodes], dtype=np.uint64)
+    names = {c: i + 1 for i, c in enumerate(sorted({n.country for n in network.nodes}))}
+    code = np.array([names[n.country] for n in network.nodes], dtype=np.uint64)
     into = (g.kind == MOVE) & (code[g.src_node] != code[g.dst_node])
     country_mul = np.where(into, np.uint64(_BASE), np.uint64(1)).astype(np.uint64)
     country_add = np.where(into, code[g.dst_node], np.uint64(0)).astype(np.uint64)
@@ -72,15 +75,29 @@ def signature_of(signatures: Signatures, edges: Sequence[int]) -> int:
     return h
 
 
-def _revisits(network: Network, edges: Sequence[int]) -> bool:
-    """Whether the path leaves a node and later comes back to it."""
+def _nodes(network: Network, edges: Sequence[int]) -> list[int]:
+    """The nodes a path passes, in order, each stay once (edges join head to tail)."""
     g = network.graph
-    nodes: list[int] = []
-    for e in edges:
-        for n in (int(g.src_node[e]), int(g.dst_node[e])):
-            if not nodes or nodes[-1] != n:
-                nodes.append(n)
+    if not edges:
+        return []
+    at = np.asarray(edges, dtype=np.int64)
+    nodes = np.concatenate([g.src_node[at[:1]], g.dst_node[at]])
+    return nodes[np.r_[True, nodes[1:] != nodes[:-1]]].tolist()  # type: ignore[no-any-return]
+
+
+def _revisits(nodes: Sequence[int]) -> bool:
+    """Whether the path leaves a node and later comes back to it."""
     return len(set(nodes)) < len(nodes)
+
+
+def _countries(network: Network, nodes: Sequence[int]) -> tuple[str, ...]:
+    """Countries in order of passage, as `legs.countries_of` gives them."""
+    out: list[str] = []
+    for node in nodes:
+        country = network.nodes[node].country
+        if not out or out[-1] != country:
+            out.append(country)
+    return tuple(out)
 
 
 def _reentered(countries: Sequence[str]) -> set[str]:
@@ -115,9 +132,11 @@ def corridor_candidates(
     )  # fmt: skip
     first = int(criteria[0])
     # a path through a place twice (out across a border and back) is no corridor of its own
-    simple = [p for p in found if not _revisits(network, p.edges)]
-    best = sorted(simple, key=lambda p: (p.figures()[first], *p.figures()[:3], p.edges))
-    countries = [countries_of(network, p.edges) for p in best]
+    nodes = [_nodes(network, p.edges) for p in found]
+    simple = [(p, n) for p, n in zip(found, nodes, strict=True) if not _revisits(n)]
+    simple.sort(key=lambda pn: (pn[0].figures()[first], *pn[0].figures()[:3], pn[0].edges))
+    best = [p for p, _ in simple]
+    countries = [_countries(network, n) for _, n in simple]
     seen = {countries_of(network, p.edges) for p in shown}
     # a corridor that leaves a country and comes back is offered only where a shown route does
     # the same (geography forces it, e.g. the Trans-Siberian through Petropavl in Kazakhstan)

@@ -19,9 +19,13 @@ Rules (docs/engine.md gives the reasons):
 - loose: the key alone decides at a vertex (a one-label-per-vertex search for an optimum's
   value); upper: labels whose figures plus lower bounds exceed it on a key criterion go (an
   optimum known, or a box to search in).
-- merge > 0: a label within a factor (1 + merge) of a label of its vertex on every criterion
-  is dropped (eps-dominance at every vertex; errors compound along a path, and a route
-  returned may be dominated by a dropped one: the planner checks the routes it shows).
+- merge > 0: a new label is dropped when a label of its vertex is no later on every key clock
+  (time, P90) and, figures plus lower bounds, within a factor (1 + merge) of it on every key
+  cost (cost, CO2e). Every continuation of the dropped label is then matched by the same
+  continuation of the kept one: no later (FIFO), costs within (1 + merge), since a bound never
+  exceeds what the continuation adds. A route may thus stand for a lost one within
+  (1 + merge) per vertex, and a route returned may be dominated by a lost one (the planner
+  checks the routes it shows).
 - target pruning: a label goes when a destination label beats its optimistic completion
   (figures plus lower bounds); with eps > 0 also when one eps-covers that completion and the
   completion could not dominate any destination label. A destination label that eps-covers a
@@ -190,6 +194,17 @@ def _eps_covers(fa: F64, fb: F64, key: I64, eps: float, start: float) -> bool:
     return True
 
 
+def _merge_covers(fa: F64, fb: F64, key: I64, eps: float) -> bool:
+    """Merging at a vertex: fa (figures plus bounds) no later than fb on every key clock and
+    within a factor (1 + eps) of it on every key cost (cost, CO2e)."""
+    for j in range(key.shape[0]):
+        c = key[j]
+        slack = eps * fb[c] if (c == COST or c == CO2E) else 0.0
+        if fa[c] > fb[c] + slack + EPS:
+            return False
+    return True
+
+
 def _weakly_below(fa: F64, fb: F64, key: I64) -> bool:
     for j in range(key.shape[0]):
         c = key[j]
@@ -303,11 +318,12 @@ def _add_label(
     full: int,
     capped: bool,
     merge: float,
-    start: float,
+    fval: F64,
 ) -> bool:
     """Insert label `lid` into vertex v's bag, dropping the labels it beats; False if beaten.
 
-    `full`: how many components the tie check compares (0: the key alone decides).
+    `full`: how many components the tie check compares (0: the key alone decides); `fval`:
+    the labels' figures plus lower bounds, which merging compares.
     """
     prev = -1
     f = head[v]
@@ -324,7 +340,7 @@ def _add_label(
             if (
                 merge > 0.0
                 and (not capped or tr[f] <= tr[lid])
-                and _eps_covers(val[f], val[lid], key, merge, start)
+                and _merge_covers(fval[f], fval[lid], key, merge)
             ):
                 return False
             prev = f
@@ -390,10 +406,10 @@ def run(
                 continue
             lid = counters[N_LABELS]
             _seed(lid, s, start, vertex, val, tr, parent, edge_of, depart, alive)
-            if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped, merge, start):
+            for c in range(4):
+                hkey[lid, c] = val[lid, c] + bounds[s, c]
+            if _add_label(lid, s, val, tr, alive, nxt, head, key, full, capped, merge, hkey):
                 counters[N_LABELS] = lid + 1
-                for c in range(4):
-                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
                 counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     pops = 0
     while counters[HEAP_SIZE] > 0:
@@ -458,10 +474,10 @@ def run(
                 and _pruned(beta, val, alive, nxt, head[n], key, order, ncomp, eps, start, ideal)
             ):
                 continue
-            if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped, merge, start):
+            for c in range(4):
+                hkey[lid, c] = beta[c]
+            if _add_label(lid, v, val, tr, alive, nxt, head, key, full, capped, merge, hkey):
                 counters[N_LABELS] = lid + 1
-                for c in range(4):
-                    hkey[lid, c] = val[lid, c] + bounds[vertex[lid], c]
                 counters[HEAP_SIZE] = _heap_push(heap, counters[HEAP_SIZE], lid, hkey, order, ncomp)
     return DONE
 
@@ -638,6 +654,28 @@ def run_corridors(
     return DONE
 
 
+def chains(parent: I32, edge_of: I32, lids: I64) -> tuple[I64, I64]:
+    """The labels of each path ending at `lids[i]`, source excluded, in path order, all in one
+    array: path i is out[offsets[i]:offsets[i + 1]]."""
+    offsets = np.zeros(lids.shape[0] + 1, np.int64)
+    for i in range(lids.shape[0]):
+        k = 0
+        cur = lids[i]
+        while edge_of[cur] >= 0:
+            k += 1
+            cur = parent[cur]
+        offsets[i + 1] = offsets[i] + k
+    out = np.empty(offsets[-1], np.int64)
+    for i in range(lids.shape[0]):
+        j = offsets[i + 1] - 1
+        cur = lids[i]
+        while edge_of[cur] >= 0:
+            out[j] = cur
+            j -= 1
+            cur = parent[cur]
+    return offsets, out
+
+
 # --- compilation ---------------------------------------------------------------------------------
 
 _HELPERS = (
@@ -649,6 +687,7 @@ _HELPERS = (
     "_vertex_beats",
     "_final_beats",
     "_eps_covers",
+    "_merge_covers",
     "_weakly_below",
     "_pruned",
     "_add_final",
@@ -663,7 +702,7 @@ _LOCK = threading.Lock()
 
 
 def compiled(name: str = "run") -> Callable[..., int]:
-    """Kernel `name` (`run` or `run_corridors`) compiled by numba, once per process.
+    """Kernel `name` (`run`, `run_corridors` or `chains`) compiled by numba, once per process.
 
     The helpers are compiled first, so the kernels link to them; numba's on-disk cache
     (`cache=True`) makes later processes load the machine code instead of compiling.
@@ -673,10 +712,10 @@ def compiled(name: str = "run") -> Callable[..., int]:
             numba = importlib.import_module("numba")
             module = sys.modules[__name__]
             if numba.config.DISABLE_JIT:
-                _COMPILED.update(run=run, run_corridors=run_corridors)
+                _COMPILED.update(run=run, run_corridors=run_corridors, chains=chains)
             else:
                 jit = numba.njit(cache=True, nogil=True)
                 for helper in _HELPERS:
                     setattr(module, helper, jit(getattr(module, helper)))
-                _COMPILED.update(run=jit(run), run_corridors=jit(run_corridors))
+                _COMPILED.update(run=jit(run), run_corridors=jit(run_corridors), chains=jit(chains))
         return cast(Callable[..., int], _COMPILED[name])

@@ -25,9 +25,11 @@ P90, which the reliability simulation then reports.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +47,8 @@ CRITERION_INDEX = {"time": TIME, "cost": COST, "co2e": CO2E, "p90": P90}
 POPS_PER_CHECK = 1 << 14
 
 Banned = frozenset[int] | npt.NDArray[np.bool_]
+# lower bounds given to a search: a (vertices, 4) table, or one array per criterion
+Bounds = npt.NDArray[np.float64] | Sequence[npt.NDArray[np.float64]]
 # per edge (multiplier, addend) of the corridor signature, then of the country signature
 U64 = npt.NDArray[np.uint64]
 Signatures = tuple[U64, U64, U64, U64]
@@ -176,6 +180,7 @@ def pareto_paths(
     deadline: float | None = None,
     max_labels: int | None = None,
     tie_break: Sequence[int] | None = None,
+    bounds: Bounds | None = None,
 ) -> list[LabelPath]:
     """The Pareto-optimal paths from any source vertex to any target vertex, leaving at `start`.
 
@@ -184,6 +189,9 @@ def pareto_paths(
     criterion's exact optimum (see the module docstring). `deadline` (a `time.monotonic()`
     instant) and `max_labels` stop the search with `SearchBudgetError`. `tie_break` orders
     the figures that decide exact ties after the criteria (default: time, cost, CO2e, P90).
+    `bounds`: lower bounds to the targets computed before (`SearchSpace.bounds(targets)`, or
+    per criterion as `lower_bounds` returns them); those of the graph without `banned` stay
+    admissible with any edges banned, so many banned variants can share one set.
     """
     paths, _ = search(
         space,
@@ -198,6 +206,7 @@ def pareto_paths(
         deadline,
         max_labels,
         tie_break,
+        bounds=bounds,
     )
     return paths
 
@@ -217,6 +226,7 @@ def search(
     tie_break: Sequence[int] | None = None,
     optima: bool = True,
     merge: bool = False,
+    bounds: Bounds | None = None,
 ) -> tuple[list[LabelPath], SearchStats]:
     """`pareto_paths` with what the search cost; `optima=False` skips adding the exact optima
     to an eps front (to measure what eps alone costs). `merge=True` also applies eps at every
@@ -228,6 +238,8 @@ def search(
         raise ValueError(f"epsilon must be finite and >= 0, got {epsilon!r}")
     runner = _Runner(space, sources, targets, start, max_transfers, prune, banned)
     runner.deadline, runner.max_labels = deadline, max_labels
+    if bounds is not None and prune:
+        runner.bounds = _bound_table(bounds, crit, space.graph.n_vertices)
     if len(crit) == 1 or epsilon == 0.0:
         return runner.paths(crit, _order(crit, tie_break), 0.0), runner.stats()
     front = runner.paths(crit, _order(crit, tie_break), epsilon, epsilon if merge else 0.0)
@@ -248,17 +260,38 @@ def dominators(
     max_transfers: int | None = None,
     banned: Banned = frozenset(),
     deadline: float | None = None,
-) -> list[LabelPath]:
+    max_labels: int | None = None,
+) -> tuple[list[LabelPath], SearchStats]:
     """The exact Pareto paths no worse than `path` on every criterion (`path`'s own figures
-    among them exactly when `path` is Pareto-optimal): an exact search boxed by its figures."""
+    among them exactly when `path` is Pareto-optimal): an exact search boxed by its figures.
+
+    Also what the search cost. `max_labels` stops it with `SearchBudgetError` (what="label").
+    """
     crit = tuple(dict.fromkeys(int(c) for c in criteria))
     runner = _Runner(space, sources, targets, start, max_transfers, True, banned)
-    runner.deadline = deadline
+    runner.deadline, runner.max_labels = deadline, max_labels
     absolute = (path.arrival, path.cost, path.co2e, path.p90_arrival)
     upper = np.array([absolute[c] if c in crit else np.inf for c in range(4)])
     found = runner.paths(crit, _order(crit, None), 0.0, 0.0, upper)
     mine = path.figures()
-    return [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
+    inside = [p for p in found if all(p.figures()[c] <= mine[c] + EPS for c in crit)]
+    return inside, runner.stats()
+
+
+def _bound_table(bounds: Bounds, crit: Sequence[int], n: int) -> npt.NDArray[np.float64]:
+    """The kernel's (vertices, 4) bounds from a table or from one array per criterion (the
+    figures without a bound get zero, which is admissible)."""
+    if isinstance(bounds, np.ndarray) and bounds.ndim == 2:
+        if bounds.shape != (n, 4):
+            raise ValueError(f"bounds has shape {bounds.shape}, expected ({n}, 4)")
+        return np.ascontiguousarray(bounds, dtype=np.float64)
+    columns = list(bounds)
+    if len(columns) != len(crit):
+        raise ValueError(f"bounds has {len(columns)} arrays, expected one per criterion")
+    table = np.zeros((n, 4))
+    for c, column in zip(crit, columns, strict=True):
+        table[:, c] = column
+    return table
 
 
 def _order(crit: Sequence[int], tie_break: Sequence[int] | None) -> tuple[int, ...]:
@@ -388,7 +421,7 @@ class _Runner:
         sp = self.space
         n = sp.graph.n_vertices
         ncomp = 4 if robust or P90 in order[:1] else 3
-        arrays = _Labels(max(1024, 4 * n), n)
+        arrays = _Labels(max(1024, 8 * n), n)  # up to PER_VERTEX corridors per vertex
         ordering = np.array([c for c in order if c < ncomp], dtype=np.int64)
         shown = np.array(sorted(set(covered)), dtype=np.uint64)
         bounds = self.bounds if self.prune else self.space.bounds(self._targets)
@@ -464,35 +497,41 @@ class _Labels:
             setattr(self, name, new)
 
     def paths(self, n: int, start: float, robust: bool) -> list[LabelPath]:
-        out = []
+        """The destination bag's live labels as paths (fastest first), chains read in one
+        compiled pass."""
+        lids = []
         lid = int(self.head[n])
         while lid >= 0:
             if self.alive[lid]:
-                out.append(self._path(lid, start, robust))
+                lids.append(lid)
             lid = int(self.nxt[lid])
+        ends = np.array(lids, dtype=np.int64)
+        chained = kernel.compiled("chains")(self.parent, self.edge, ends)
+        offsets, at = cast(tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], chained)
+        cut = offsets.tolist()
+        edges = self.edge[at].tolist()
+        ready = self.val[self.parent[at], TIME].tolist()
+        depart = self.depart[at].tolist()
+        arrive = self.val[at, TIME].tolist()
+        figures = self.val[ends].tolist()
+        transfers = self.tr[ends].tolist()
+        out = []
+        for i, (a, b) in enumerate(itertools.pairwise(cut)):
+            out.append(
+                LabelPath(
+                    edges=tuple(edges[a:b]),
+                    ready=tuple(ready[a:b]),
+                    depart=tuple(depart[a:b]),
+                    arrive=tuple(arrive[a:b]),
+                    start=start,
+                    cost=figures[i][COST],
+                    co2e=figures[i][CO2E],
+                    transfers=transfers[i],
+                    p90_arrival=figures[i][P90] if robust else float("nan"),
+                )
+            )
         out.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
         return out
-
-    def _path(self, lid: int, start: float, robust: bool) -> LabelPath:
-        chain = []
-        cur = lid
-        edge, parent = self.edge, self.parent
-        while edge[cur] >= 0:
-            chain.append(cur)
-            cur = int(parent[cur])
-        chain.reverse()
-        at = np.array(chain, dtype=np.int64)
-        return LabelPath(
-            edges=tuple(edge[at].tolist()),
-            ready=tuple(self.val[parent[at], TIME].tolist()),
-            depart=tuple(self.depart[at].tolist()),
-            arrive=tuple(self.val[at, TIME].tolist()),
-            start=start,
-            cost=float(self.val[lid, COST]),
-            co2e=float(self.val[lid, CO2E]),
-            transfers=int(self.tr[lid]),
-            p90_arrival=float(self.val[lid, P90]) if robust else float("nan"),
-        )
 
 
 def _merge(

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from corridor.errors import CorridorError, NoRouteError, QueryError
+from corridor.errors import CorridorError, NoRouteError, QueryError, SearchBudgetError
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
 from corridor.routing.alternatives import corridor_candidates
@@ -15,6 +15,7 @@ from corridor.routing.legs import route_from_path
 from corridor.routing.pareto import (
     CRITERION_INDEX,
     LabelPath,
+    SearchStats,
     dominators,
     pareto_paths,
     prepare,
@@ -35,6 +36,14 @@ NEAR_TIE: dict[str, tuple[float, float]] = {
 }
 EXACT: dict[str, tuple[float, float]] = {c: (1e-6, 0.0) for c in NEAR_TIE}
 _TOL = 1e-6
+# With eps merging, the exact checks of one plan's routes may store together this many labels
+# per label of the front search, and at least CHECK_FLOOR (docs/engine.md).
+CHECK_SHARE = 1.0
+CHECK_FLOOR = 20_000
+# With the default epsilon, the exact search runs first and gives up at this many labels per
+# vertex (a few single-criterion searches; every shipped OD pair of the bundled network needs
+# at most 2.04), then the eps search runs.
+EXACT_FIRST = 2.5
 
 
 @dataclass(frozen=True)
@@ -71,18 +80,25 @@ def plan(network: Network, query: Query) -> PlanResult:
         destination_country=network.nodes[resolved.destination].country,
     )
     space = prepare(graph, weights)
-    front, _ = search(
-        space, sources, targets, resolved.start, criteria, max_transfers,
-        epsilon=epsilon, deadline=deadline, merge=epsilon > 0.0,
-    )  # fmt: skip
+
+    def front_search(eps: float, max_labels: int | None) -> tuple[list[LabelPath], SearchStats]:
+        return search(
+            space, sources, targets, resolved.start, criteria, max_transfers,
+            epsilon=eps, deadline=deadline, merge=eps > 0.0, max_labels=max_labels,
+        )  # fmt: skip
+
+    front, cost, epsilon = _front(front_search, epsilon, query.epsilon is None, graph.n_vertices)
     if not front:
         raise NoRouteError(_explain_no_route(network, query, resolved))
 
-    def exact_within(path: LabelPath) -> list[LabelPath]:
-        return dominators(
+    def boxed(path: LabelPath, max_labels: int) -> tuple[list[LabelPath], int]:
+        found, stats = dominators(
             space, sources, targets, resolved.start, criteria, path, max_transfers,
-            deadline=deadline,
+            deadline=deadline, max_labels=max_labels,
         )  # fmt: skip
+        return found, stats.labels
+
+    exact_within = _Checks(boxed, max(CHECK_FLOOR, int(CHECK_SHARE * cost.labels)))
 
     kept = thin(front, query.criteria, NEAR_TIE if query.thin else EXACT)
     if epsilon > 0.0:
@@ -110,18 +126,74 @@ def plan(network: Network, query: Query) -> PlanResult:
     )
 
 
+def _front(
+    front_search: Callable[[float, int | None], tuple[list[LabelPath], SearchStats]],
+    epsilon: float,
+    default: bool,
+    n_vertices: int,
+) -> tuple[list[LabelPath], SearchStats, float]:
+    """The front, what it cost and the epsilon it was found with. With the default epsilon,
+    the exact search is tried first under a budget of EXACT_FIRST labels per vertex: a small
+    network gets its exact front, cheaper than eps's extra searches (docs/engine.md)."""
+    if default and epsilon > 0.0:
+        try:
+            front, cost = front_search(0.0, max(1, int(EXACT_FIRST * n_vertices)))
+            return front, cost, 0.0
+        except SearchBudgetError as exc:
+            if exc.what != "label":
+                raise
+    front, cost = front_search(epsilon, None)
+    return front, cost, epsilon
+
+
+class _Checks:
+    """The exact boxed searches (`pareto.dominators`) of one plan, under one label budget.
+
+    Each check may store an equal share of what is left for the checks still expected; a
+    check that outgrows its share answers None (not certified), and its labels are spent.
+    """
+
+    def __init__(
+        self, boxed: Callable[[LabelPath, int], tuple[list[LabelPath], int]], budget: int
+    ) -> None:
+        self.boxed, self.left, self.pending = boxed, budget, 1
+
+    def expect(self, count: int) -> None:
+        """`count` more checks are coming: the next ones share what is left among them."""
+        self.pending = max(1, count)
+
+    def __call__(self, path: LabelPath) -> list[LabelPath] | None:
+        share = self.left // self.pending
+        self.pending = max(1, self.pending - 1)
+        if share <= 0:
+            return None
+        try:
+            found, spent = self.boxed(path, share)
+        except SearchBudgetError as exc:
+            if exc.what != "label":
+                raise
+            self.left -= exc.labels
+            return None
+        self.left -= spent
+        return found
+
+
 def _checked(
     kept: list[LabelPath],
     optima: list[LabelPath],
     criteria: Sequence[str],
-    exact_within: Callable[[LabelPath], list[LabelPath]],
+    exact_within: _Checks,
 ) -> list[LabelPath]:
     """With eps merging, a kept route may be dominated: replace each such by a Pareto route
-    that dominates it (the first in the criteria's order), found by a search boxed by it."""
+    that dominates it (the first in the criteria's order), found by a search boxed by it.
+    A route whose check outgrows its budget is left out (the optima are never checked)."""
     out: list[LabelPath] = []
+    exact_within.expect(sum(not any(p is o for o in optima) for p in kept))
     for path in kept:
         if not any(path is o for o in optima):
             inside = exact_within(path)
+            if inside is None:
+                continue
             if not any(_same(p, path, criteria) for p in inside) and inside:
                 path = min(inside, key=lambda p: (*(_values(p)[c] for c in criteria), p.edges))
         if not any(_same(p, path, criteria) for p in out):
@@ -135,7 +207,7 @@ def _classify(
     candidates: list[LabelPath],
     front: list[LabelPath],
     query: Query,
-    exact_within: Callable[[LabelPath], list[LabelPath]] | None,
+    exact_within: _Checks | None,
 ) -> tuple[list[LabelPath], list[tuple[LabelPath, int]]]:
     """Shown Pareto routes (fastest first) and alternatives with the shown route beating each.
 
@@ -143,12 +215,13 @@ def _classify(
     dominated by a shown route is an alternative. One that is not, and that no route of the
     exact front dominates or ties, is Pareto-optimal and joins the Pareto routes; with eps
     merging (`exact_within` given) a search boxed by its figures decides instead. The rest
-    are dropped: they may be dominated by a route that thinning hid.
+    are dropped: they may be dominated by a route that thinning hid (or, with eps merging,
+    their check outgrew its budget).
     """
     crit = query.criteria
     pareto = list(kept)
     dominated: list[LabelPath] = []
-    for path in candidates:
+    for i, path in enumerate(candidates):
         if len(pareto) - len(kept) + len(dominated) >= query.alternatives:
             break
         if any(_dominates(p, path, crit) for p in kept):
@@ -156,8 +229,11 @@ def _classify(
         elif exact_within is None:
             if not any(_dominates(p, path, crit) or _same(p, path, crit) for p in front):
                 pareto.append(path)
-        elif any(_same(p, path, crit) for p in exact_within(path)):
-            pareto.append(path)
+        else:
+            exact_within.expect(len(candidates) - i)
+            inside = exact_within(path)
+            if inside is not None and any(_same(p, path, crit) for p in inside):
+                pareto.append(path)
     pareto.sort(key=lambda p: (p.arrival, p.cost, p.co2e, p.edges))
     out = []
     for path in dominated:

@@ -12,9 +12,10 @@ from corridor.network.records import MODES
 from corridor.routing.clock import parse_utc
 
 CRITERIA: tuple[str, ...] = ("time", "cost", "co2e")
-# The search's epsilon when a query gives none: exact. An eps search prunes at the destination
-# only and, measured (docs/engine.md), saves too few labels to pay for its exact-optima searches.
-DEFAULT_EPSILON = 0.0
+# The search's epsilon when a query gives none and thins (thin=False is exact): labels within
+# 5% on cost and CO2e (and no later) of another at their vertex merge. Below the near-tie slack
+# the planner thins by anyway; measured front quality and speed in docs/engine.md.
+DEFAULT_EPSILON = 0.05
 # "p90": a robust time, the arrival if every leg took its P90 time (a conservative bound)
 ROUTING_CRITERIA: tuple[str, ...] = (*CRITERIA, "p90")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -98,7 +99,8 @@ class Query:
     `thin` drops routes within half a day and 5% of a faster kept route on every criterion
     (near-ties to a shipper), never a criterion's optimum; `thin=False` returns the exact Pareto
     set, exact ties collapsed. `epsilon` is the search's relative tolerance (None: DEFAULT_EPSILON
-    when thinning, else 0, exact); `time_limit` stops the search after that many seconds.
+    when thinning, where the planner keeps the exact front if it is cheap, else 0, exact);
+    `time_limit` stops the search after that many seconds.
     """
 
     origin: str

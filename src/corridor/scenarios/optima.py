@@ -27,7 +27,6 @@ from corridor.routing.pareto import (
     CRITERION_INDEX,
     LabelPath,
     SearchSpace,
-    lower_bounds,
     pareto_paths,
     prepare,
 )
@@ -115,10 +114,8 @@ class ODSearch:
     def bounds(self, criterion: str) -> list[FloatArray]:
         """Lower bounds to the targets on the unbanned graph, computed once per criterion."""
         if criterion not in self._bounds:
-            w = self.weighted
-            self._bounds[criterion] = lower_bounds(
-                w.network.graph, w.weights, self.targets, [CRITERION_INDEX[criterion]]
-            )
+            table = self.weighted.space.bounds(self.targets)  # computed once per shared space
+            self._bounds[criterion] = [table[:, CRITERION_INDEX[criterion]]]
         return self._bounds[criterion]
 
     def best_path(self, criterion: str, banned: frozenset[int] = frozenset()) -> LabelPath | None:
