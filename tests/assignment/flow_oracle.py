@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 import corridor
+from corridor.network.records import CrossingRule
 from corridor.routing.odset import ODPair
 
 WEEK_H = 168.0
@@ -84,22 +85,24 @@ def _departures(net: corridor.Network) -> dict[tuple[str, bool], list[float]]:
     return out
 
 
-def _border_row(
-    net: corridor.Network, link_id: str, reverse: bool, cls: str, traffic: str
-) -> tuple[float, float] | None:
-    """(median dwell h, fee USD/FEU) of the crossing row that applies, None without a border."""
-    direction = "reverse" if reverse else "forward"
-    rows = {
-        (c.commodity_class, c.traffic): c
-        for c in net.crossings
-        if c.link_id == link_id and c.direction == direction
-    }
+def _crossing_rows(net: corridor.Network) -> dict[tuple[str, bool], list[CrossingRule]]:
+    out: dict[tuple[str, bool], list[CrossingRule]] = {}
+    for c in net.crossings:
+        out.setdefault((c.link_id, c.direction == "reverse"), []).append(c)
+    return out
+
+
+def _border_row(rows: list[CrossingRule], cls: str, traffic: str) -> tuple[float, float] | None:
+    """(median dwell h, fee USD/FEU) of the crossing row that applies, None without a border:
+    the class's row for this traffic, its `any` row, the general row for this traffic, the
+    general `any` row, else any general row."""
     if not rows:
         return None
+    by_key = {(c.commodity_class, c.traffic): c for c in rows}
     for key in ((cls, traffic), (cls, "any"), ("general", traffic), ("general", "any")):
-        if key in rows:
-            return rows[key].dwell_median_h, rows[key].fee_usd_per_feu
-    row = next(r for (c, _), r in sorted(rows.items()) if c == "general")
+        if key in by_key:
+            return by_key[key].dwell_median_h, by_key[key].fee_usd_per_feu
+    row = next(r for (c, _), r in sorted(by_key.items()) if c == "general")
     return row.dwell_median_h, row.fee_usd_per_feu
 
 
@@ -111,6 +114,7 @@ def arc_costs(
     country = {n.node_id: n.country for n in net.nodes}
     waits = {key: mean_wait(times) for key, times in _departures(net).items()}
     factors = dict(spec.tariff_factors)
+    crossing_rows = _crossing_rows(net)
     out: list[float | None] = []
     for arc in arcs:
         if arc.kind == "transfer":
@@ -129,7 +133,8 @@ def arc_costs(
         usd, hours = 0.5 * price, lk.duration_h + waits.get((lk.link_id, arc.reverse), 0.0)
         entered = country[arc.head[0]]
         traffic = "import" if entered == country[destination] else "transit"
-        border = _border_row(net, lk.link_id, arc.reverse, spec.border_class, traffic)
+        rows = crossing_rows.get((lk.link_id, arc.reverse), [])
+        border = _border_row(rows, spec.border_class, traffic)
         if border is not None:
             hours += border[0]
             usd += 0.5 * border[1]

@@ -315,7 +315,7 @@ to_node = "B1"
 mode = "rail"
 gauge_mm = 1435
 distance_km = 60
-speed_kmh = 60
+speed_kmh = 30
 energy_carrier = "electric"
 tariff_usd_per_feu_km = 1.0
 tariff_usd_per_feu = 10
@@ -323,7 +323,8 @@ crossing = { id = "AB_NEW", name = "New bridge", dwell_median_h = 1, fee_usd_per
 """
     route = best(changed(line, tmp_path, toml))
     assert route.corridor == ("AB_NEW",)
-    assert (route.transit_hours, route.cost_usd) == (1 + 1 + 4, 60 + 10 + 5 + 200)
+    # dwell 1 h, 60 km at 30 km/h, then R3's 4 h; USD 60 x 1.0 + 10, fee 5, R3 200
+    assert (route.transit_hours, route.cost_usd) == (1 + 2 + 4, 60 + 10 + 5 + 200)
 
 
 # -- services --------------------------------------------------------------------------------------
@@ -364,7 +365,7 @@ TUESDAY = "2026-12-01"  # week hour 24
         ("frequency_factor = 2", 12 + 84),  # a second sailing half a week later: Friday 00:00
         ("frequency_factor = 3", 12 + 56),  # every 56 h: Wednesday 20:00
         ("headway_h = 24\noffset_h = 6", 24 + 6),
-        ('weekdays = ["Wed", "Sat"]\ndeparture_utc = "08:00"', 48 + 8),
+        ('weekdays = ["Wed", "Sat"]\ndeparture_utc = "08:30"', 48 + 8.5),
     ],
 )
 def test_change_service_moves_the_next_sailing(
@@ -375,6 +376,36 @@ def test_change_service_moves_the_next_sailing(
     route = best(out, depart=TUESDAY, avoid_modes=SEA_ONLY)
     # Suez: wait from Tuesday 00:00 (week hour 24), then 100 h; the Cape lane sails any time, 200 h
     assert route.transit_hours == pytest.approx(min(departs - 24 + 100, 200))
+
+
+def test_doubling_an_uneven_timetable_puts_a_sailing_midway_in_each_gap(
+    sailing: corridor.Network, tmp_path: Path
+) -> None:
+    toml = (
+        '[[change]]\ntype = "change_service"\nservice = "MON"\nweekdays = ["Mon", "Tue"]\n'
+        'departure_utc = "12:00"\n'
+        '[[change]]\ntype = "change_service"\nservice = "MON"\nfrequency_factor = 2\n'
+    )
+    out = changed(sailing, tmp_path, toml)
+    # sailings at week hours 12 and 36; doubled: 24 (midway) and 108 (midway to next Monday 180)
+    route = best(out, depart="2026-12-01T13:00", avoid_modes=SEA_ONLY)  # week hour 37
+    assert route.transit_hours == pytest.approx(108 - 37 + 100)
+
+
+@pytest.mark.parametrize(
+    ("departures", "factor", "expected"),
+    [
+        ((10.0, 50.0), 2, (10.0, 30.0, 50.0, 114.0)),
+        ((0.0, 84.0), 3, (0.0, 28.0, 56.0, 84.0, 112.0, 140.0)),
+        ((160.0,), 2, (76.0, 160.0)),
+        ((0.0, 42.0, 84.0, 126.0), 0.5, (0.0, 84.0)),
+        ((1.0, 2.0, 3.0), 1 / 3, (1.0,)),
+    ],
+)
+def test_scale_frequency_by_hand(
+    departures: tuple[float, ...], factor: float, expected: tuple[float, ...]
+) -> None:
+    assert tf.scale_frequency(departures, factor) == pytest.approx(expected)
 
 
 def test_halving_the_frequency_keeps_every_second_sailing(
