@@ -411,22 +411,12 @@ def test_scale_frequency_by_hand(
 def test_halving_the_frequency_keeps_every_second_sailing(
     sailing: corridor.Network, tmp_path: Path
 ) -> None:
-    twice = changed(
-        sailing, tmp_path, '[[change]]\ntype = "change_service"\nservice = "MON"\nheadway_h = 84\n'
-    )  # Monday 00:00 and Thursday 12:00
-    (service,) = apply_scenario(
-        twice, load_scenario(_write(tmp_path, "half.toml", "frequency_factor = 0.5"), twice)
-    ).services
-    assert service.departures_h == (0.0,)
-
-
-def _write(folder: Path, name: str, keys: str) -> Path:
-    path = folder / name
-    path.write_text(
-        f'name = "x"\n[[change]]\ntype = "change_service"\nservice = "MON"\n{keys}\n',
-        encoding="utf-8",
+    toml = (
+        '[[change]]\ntype = "change_service"\nservice = "MON"\nheadway_h = 84\n'  # 0 and 84
+        '[[change]]\ntype = "change_service"\nservice = "MON"\nfrequency_factor = 0.5\n'
     )
-    return path
+    (service,) = changed(sailing, tmp_path, toml).services
+    assert service.departures_h == (0.0,)
 
 
 def test_closing_every_way_out_leaves_no_route_and_no_link_to_change(
