@@ -1,8 +1,11 @@
 """The LP's optimum against independent oracles on small random networks.
 
-Single commodity: networkx's network simplex on the same graph (super source and sink, an
+Single commodity: networkx's network simplex on the generated rows (super source and sink, an
 unserved arc at the penalty). Several commodities: a path-based LP over every simple path, and a
-brute force over integer path splits, which can only be as good as the LP or worse.
+brute force over integer path splits, which can only be as good as the LP or worse. Both build
+their arcs, costs and capacities from the generated link rows (one rail layer, no borders, no
+services): a TEU pays half a 40' box's price plus the value of time (USD 1 per TEU-hour here) for
+the link's hours, so every cost is a multiple of USD 0.5.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -19,8 +23,6 @@ from scipy.optimize import linprog
 
 import corridor
 from corridor.assignment import assign, read_demand
-from corridor.assignment.costs import edge_costs
-from corridor.assignment.model import capacity_rows
 
 sys.path.insert(0, str(Path(__file__).parent))
 from small_networks import Small, smalls, write_small
@@ -36,77 +38,75 @@ def _load(small: Small, folder: Path) -> tuple[corridor.Network, Path]:
     return corridor.load_network(folder), folder / "demand.csv"
 
 
-def _caps(net: corridor.Network) -> dict[int, float]:
-    caps: dict[int, float] = {}
-    for row in capacity_rows(net):
-        (edge,) = row.edges.tolist()
-        caps[edge] = row.capacity
-    return caps
+def _arcs(small: Small) -> list[tuple[str, str, float, int | None]]:
+    """(from, to, USD per TEU at USD 1 per TEU-hour, TEU/week capacity) per link direction."""
+    arcs = []
+    for link in small.links:
+        cost = 0.5 * (link["tariff_usd_per_feu_km"] * link["distance_km"])
+        cost += 0.5 * link["tariff_usd_per_feu"] + 1.0 * link["duration_h"]
+        ends = [(link["from_node"], link["to_node"])]
+        if link["bidirectional"]:
+            ends.append((link["to_node"], link["from_node"]))
+        arcs += [(a, b, cost, link["capacity_teu_per_week"]) for a, b in ends]
+    return arcs
 
 
 @SETTINGS
 @given(small=smalls(pairs=1))
 def test_single_commodity_optimum_matches_networkx_network_simplex(
-    small: Small, tmp_path_factory: object
+    small: Small, tmp_path_factory: Any
 ) -> None:
-    folder = Path(tmp_path_factory.mktemp("net"))  # type: ignore[attr-defined]
+    folder = Path(tmp_path_factory.mktemp("net"))
     net, demand = _load(small, folder)
     pairs = read_demand(demand, net)
     result = assign(net, pairs, value_of_time=1.0, unserved_penalty=PENALTY)
 
-    g = net.graph
-    costs = edge_costs(net, "general", 1.0).generalized
-    caps = _caps(net)
     graph = nx.MultiDiGraph()
     (a, b, teu) = small.demand[0]
     graph.add_node("S", demand=-teu)
     graph.add_node("T", demand=teu)
-    for e in range(g.n_edges):
-        attrs = {"weight": round(float(2 * costs[e]))}  # exact: costs are multiples of 0.5
-        if e in caps:
-            attrs["capacity"] = int(caps[e])
-        graph.add_edge(int(g.src[e]), int(g.dst[e]), **attrs)
-    for v in g.vertices_of_node[net.node_index[f"N{a}"]]:
-        graph.add_edge("S", v, weight=0)
-    for v in g.vertices_of_node[net.node_index[f"N{b}"]]:
-        graph.add_edge(v, "T", weight=0)
+    for tail, head, cost, cap in _arcs(small):
+        attrs: dict[str, int] = {"weight": round(2 * cost)}  # exact: multiples of 0.5
+        if cap is not None:
+            attrs["capacity"] = cap
+        graph.add_edge(tail, head, **attrs)
+    graph.add_edge("S", f"N{a}", weight=0)
+    graph.add_edge(f"N{b}", "T", weight=0)
     graph.add_edge("S", "T", weight=int(2 * PENALTY))
     cost, _flow = nx.network_simplex(graph)
     assert result.objective_usd == pytest.approx(cost / 2, rel=1e-7, abs=1e-6)
 
 
-def _simple_paths(net: corridor.Network, a: int, b: int) -> list[list[int]]:
-    """Every simple path of edges from node a to node b (one layer: vertices are nodes)."""
-    g = net.graph
-    start = g.vertices_of_node[net.node_index[f"N{a}"]][0]
-    goal = g.vertices_of_node[net.node_index[f"N{b}"]][0]
+def _simple_paths(small: Small, a: int, b: int) -> list[list[int]]:
+    """Every simple path from node a to node b, as indices into `_arcs(small)`."""
+    arcs = _arcs(small)
     paths: list[list[int]] = []
 
-    def walk(v: int, seen: set[int], edges: list[int]) -> None:
-        if v == goal:
-            paths.append(list(edges))
+    def walk(v: str, seen: set[str], used: list[int]) -> None:
+        if v == f"N{b}":
+            paths.append(list(used))
             return
-        for e in range(int(g.indptr[v]), int(g.indptr[v + 1])):
-            w = int(g.dst[e])
-            if w not in seen:
-                walk(w, seen | {w}, [*edges, e])
+        for i, (tail, head, _cost, _cap) in enumerate(arcs):
+            if tail == v and head not in seen:
+                walk(head, seen | {head}, [*used, i])
 
-    walk(start, {start}, [])
+    walk(f"N{a}", {f"N{a}"}, [])
     return paths
 
 
 @SETTINGS
 @given(small=smalls(pairs=2, max_demand=3))
 def test_multi_commodity_optimum_matches_path_lp_and_bounds_integer_brute_force(
-    small: Small, tmp_path_factory: object
+    small: Small, tmp_path_factory: Any
 ) -> None:
-    folder = Path(tmp_path_factory.mktemp("net"))  # type: ignore[attr-defined]
+    folder = Path(tmp_path_factory.mktemp("net"))
     net, demand = _load(small, folder)
     result = assign(net, read_demand(demand, net), value_of_time=1.0, unserved_penalty=PENALTY)
 
-    costs = edge_costs(net, "general", 1.0).generalized
-    caps = _caps(net)
-    paths = [_simple_paths(net, a, b) for a, b, _ in small.demand]
+    arcs = _arcs(small)
+    costs = np.array([cost for _, _, cost, _ in arcs])
+    caps = {i: cap for i, (_, _, _, cap) in enumerate(arcs) if cap is not None}
+    paths = [_simple_paths(small, a, b) for a, b, _ in small.demand]
     # path LP: one column per path plus one unserved column per pair
     columns = [(k, p) for k, ps in enumerate(paths) for p in ps]
     n = len(columns) + len(paths)
