@@ -111,7 +111,8 @@ def capacity_rows(network: Network) -> tuple[CapacityRow, ...]:
     crossing_of = {(d.link, d.reverse): d for d in g.crossing_directions}
     for (li, rev), e in sorted(move_of.items()):
         link = network.links[li]
-        if link.capacity_teu_per_week is None:
+        cap = link.capacity_teu(rev)
+        if cap is None:
             continue
         label = _direction_label(network, li, rev)
         crossing = crossing_of.get((li, rev))
@@ -124,7 +125,7 @@ def capacity_rows(network: Network) -> tuple[CapacityRow, ...]:
                     crossing.name,
                     f"{a}→{b}",
                     np.array([e]),
-                    link.capacity_teu_per_week,
+                    cap,
                 )
             )
         else:
@@ -135,7 +136,7 @@ def capacity_rows(network: Network) -> tuple[CapacityRow, ...]:
                     link.link_id,
                     label,
                     np.array([e]),
-                    link.capacity_teu_per_week,
+                    cap,
                 )
             )
     services: dict[tuple[int, bool], list[tuple[str, float | None]]] = {}

@@ -101,6 +101,7 @@ LINKS = {
         bounded(0.05, 20.0, "a share of the forward price"), required=False, default=1.0
     ),
     "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
+    "capacity_reverse_teu_per_week": Column(_TEU_WEEK, required=False),
     "capacity_t_per_week": Column(
         number(above=0, maximum=L.CAPACITY_T_PER_WEEK[1]), required=False
     ),
@@ -545,6 +546,17 @@ class _Loader:
                     file, n, "tariff_usd_per_t_km", None, "pipelines need a price per tonne-km"
                 )
                 ok = False
+            reverse_cap = v["capacity_reverse_teu_per_week"]
+            if reverse_cap is not None and not v["bidirectional"]:
+                self.problem(
+                    file,
+                    n,
+                    "capacity_reverse_teu_per_week",
+                    reverse_cap,
+                    "a one-way link has no reverse direction; leave it empty or make the link "
+                    "bidirectional",
+                )
+                ok = False
             listed = tuple(v["commodities"])
             if listed != ("*",):
                 for c in listed:
@@ -598,6 +610,7 @@ class _Loader:
                 distance_source=tuple(v["distance_source"]),
                 status=v["status"],
                 tariff_reverse_factor=v["tariff_reverse_factor"],
+                capacity_reverse_teu_per_week=v["capacity_reverse_teu_per_week"],
             )
         return out
 

@@ -91,10 +91,22 @@ class Link:
     distance_source: tuple[str, ...] = ()
     status: Literal["open", "closed"] = "open"  # closed: present but not routable by default
     tariff_reverse_factor: float = 1.0  # the to->from price as a share of the from->to price
+    # to->from container capacity; None = the same as `capacity_teu_per_week`
+    capacity_reverse_teu_per_week: float | None = None
 
     @property
     def layer(self) -> str:
         return layer_of(self.mode, self.gauge_mm)
+
+    def capacity_teu(self, reverse: bool = False) -> float | None:
+        """Container capacity per week in one direction; None when the link declares none.
+
+        `reverse` is the `to_node` -> `from_node` direction, which takes
+        `capacity_reverse_teu_per_week` when given, else the forward figure.
+        """
+        if reverse and self.capacity_reverse_teu_per_week is not None:
+            return self.capacity_reverse_teu_per_week
+        return self.capacity_teu_per_week
 
     def carries(self, commodity: str) -> bool:
         return self.commodities == ("*",) or commodity in self.commodities

@@ -409,8 +409,8 @@ def change_link(
     capacity_factor: float | None = None,
 ) -> Network:
     """Change a link's figures. A new distance keeps the speed unless a duration or speed is
-    given; `speed_factor` 1.25 makes the link 25% faster; `capacity_factor` scales both
-    capacities."""
+    given; `speed_factor` 1.25 makes the link 25% faster; `capacity_factor` scales all
+    capacities (both directions); a given `capacity_teu_per_week` holds in each direction."""
     link = _check_link_id(net, link_id)
     if sum(x is not None for x in (duration_h, speed_kmh, speed_factor)) > 1:
         raise ScenarioError("duration_h", "give at most one of duration_h, speed_kmh, speed_factor")
@@ -434,14 +434,18 @@ def change_link(
     else:
         hours = distance / speed
     teu, tonnes = link.capacity_teu_per_week, link.capacity_t_per_week
+    teu_back = link.capacity_reverse_teu_per_week
     if capacity_factor is not None:
         _positive("capacity_factor", capacity_factor, high=L.CAPACITY_FACTOR[1])
         teu = None if teu is None else min(teu * capacity_factor, L.CAPACITY_TEU_PER_WEEK[1])
+        if teu_back is not None:
+            teu_back = min(teu_back * capacity_factor, L.CAPACITY_TEU_PER_WEEK[1])
         tonnes = None if tonnes is None else min(tonnes * capacity_factor, L.CAPACITY_T_PER_WEEK[1])
     if capacity_teu_per_week is not None:
         teu = _positive(
             "capacity_teu_per_week", capacity_teu_per_week, high=L.CAPACITY_TEU_PER_WEEK[1]
         )
+        teu_back = None  # a capacity given by the scenario holds in each direction
     if capacity_t_per_week is not None:
         tonnes = _positive(
             "capacity_t_per_week", capacity_t_per_week, high=L.CAPACITY_T_PER_WEEK[1]
@@ -461,6 +465,7 @@ def change_link(
         tariff_usd_per_t_km=tariff("tariff_usd_per_t_km", tariff_usd_per_t_km),
         capacity_teu_per_week=teu,
         capacity_t_per_week=tonnes,
+        capacity_reverse_teu_per_week=teu_back,
     )
     _check_figures(changed, blame)
     return rebuild(net, links=[changed if lk.link_id == link_id else lk for lk in net.links])
