@@ -67,6 +67,8 @@ KEEP_ALIVE_S = 5.0  # Settings.keep_alive_timeout_s
 SOCKET_SLACK_S = 5.0  # how much later than the timeout a held socket may be closed
 CLIENT_TIMEOUT_S = 40.0  # a request unanswered this long counts as a hang (budget is 10 s)
 HEALTH_LIMIT_MS = 100.0
+QUERY_BUDGET_S = 10.0  # Settings.query_timeout_s: from arrival to answer, queueing included
+BUDGET_SLACK_S = 5.0
 GRACE_S = 3.0  # after a crash's recovery, errors are still put down to the crash
 BUSY_KINDS = ("busy",)
 SLOW_HEAD = b"POST /api/routes HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 4000
@@ -415,7 +417,7 @@ class Server:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.kill()
 
@@ -791,6 +793,20 @@ async def _read_head(reader: asyncio.StreamReader) -> bytes | None:
     return head
 
 
+async def heavy_burst(ctx: Context, count: int) -> None:
+    """`count` heavy queries at once, each on a connection of its own: past what the server
+    can plan within the budget they must be shed (503 busy, Retry-After) or time out (503
+    time-budget), every answer within the budget plus slack."""
+    rng = random.Random(ctx.plan.seed * 500)
+    bodies = [heavy_query(rng, ctx.nodes) for _ in range(count)]
+
+    async def one(index: int, body: dict[str, Any]) -> None:
+        async with client(ctx.server.url, source=f"127.0.0.{40 + index % 4}", connections=1) as h:
+            await timed(ctx.log, "burst", lambda: h.post("/api/routes", json=body))
+
+    await asyncio.gather(*(one(i, b) for i, b in enumerate(bodies)))
+
+
 async def connection_flood(ctx: Context, count: int) -> None:
     """Open `count` connections from one address at once, each sending a whole request: past
     the per-client cap they must be answered 503 busy (with Retry-After) and closed, not hang."""
@@ -1025,7 +1041,7 @@ async def kill_database(ctx: Context) -> None:
 async def director(ctx: Context) -> None:
     """The crashes, storms and floods, at fixed points of the run."""
     total = ctx.plan.seconds
-    events: list[tuple[float, str]] = [(0.15, "flood"), (0.8, "flood")]
+    events: list[tuple[float, str]] = [(0.15, "flood"), (0.8, "flood"), (0.55, "burst")]
     if ctx.plan.workers > 1:
         events.append((0.25, "worker"))
     if not ctx.plan.smoke:  # a restart takes 10-20 s: the full run only
@@ -1046,6 +1062,8 @@ async def director(ctx: Context) -> None:
         print(f"soak: {ctx.log.now():7.1f} s  {what}", flush=True)
         if what == "storm":
             background.append(asyncio.create_task(job_storm(ctx, index)))
+        elif what == "burst":
+            background.append(asyncio.create_task(heavy_burst(ctx, 40 if ctx.plan.smoke else 200)))
         elif what == "flood":
             background.append(asyncio.create_task(connection_flood(ctx, 150)))
         elif what == "worker":
@@ -1242,7 +1260,9 @@ def request_checks(log: Log) -> dict[str, Any]:
                 transport[f"{o.category}: {o.error}"] += 1
         if o.category.startswith("malformed") and o.error.startswith("expected"):
             wrong[f"{o.category}: {o.status}"] += 1
+    burst = [o.ended - o.started for o in log.outcomes if o.category == "burst" and o.status]
     return {
+        "burst_max_s": round(max(burst), 2) if burst else None,
         "unexpected_5xx": dict(bad_5xx),
         "hangs": dict(hangs),
         "transport_errors_outside_crashes": dict(transport),
@@ -1315,6 +1335,8 @@ def evaluate(
         and bool(log.jobs),
         "no_unexpected_5xx": not requests["unexpected_5xx"],
         "no_hangs": not requests["hangs"],
+        "burst_answered_within_budget": requests["burst_max_s"] is not None
+        and requests["burst_max_s"] <= QUERY_BUDGET_S + BUDGET_SLACK_S,
         "no_transport_errors_outside_crashes": not requests["transport_errors_outside_crashes"],
         "malformed_refused": not requests["malformed_wrong_status"],
         "no_tracebacks": not traces,
@@ -1429,6 +1451,7 @@ def print_summary(report: dict[str, Any]) -> None:
     print(f"\nhealth after load: median {h['final_median_ms']} ms, p90 {h['final_p90_ms']} ms "
           f"({h['final_answered']}); under load: median {h['under_load_median_ms']} ms, "
           f"p99 {h['under_load_p99_ms']} ms")  # fmt: skip
+    print(f"burst of heavy queries: slowest answer {report['burst_max_s']} s")
     print(f"shipments: {report['shipments']}")
     print(f"jobs: {report['jobs']}")
     for crash in report["crashes"]:
@@ -1473,8 +1496,13 @@ def raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # so the server and PostgreSQL are stopped on the way out
+
+
 def main(argv: list[str] | None = None) -> int:
     plan = parse_plan(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     raise_fd_limit()
     with workspace(plan.out) as folder:
         report = asyncio.run(soak(plan, folder))
