@@ -1223,6 +1223,12 @@ def memory_table(plan: Plan, log: Log) -> tuple[list[dict[str, Any]], bool]:
                 "slope_mb_min": None if slope is None else round(slope, 3),
                 "judged": judged,
                 "ok": ok,
+                # one sample a minute: [seconds into the run, MB]
+                "series": [
+                    [round(t), round(r / 1e6, 1)]
+                    for i, (t, r) in enumerate(samples)
+                    if i == len(samples) - 1 or int(t // 60) != int(samples[i + 1][0] // 60)
+                ],
             }
         )
     return rows, flat
@@ -1261,8 +1267,16 @@ def request_checks(log: Log) -> dict[str, Any]:
         if o.category.startswith("malformed") and o.error.startswith("expected"):
             wrong[f"{o.category}: {o.status}"] += 1
     burst = [o.ended - o.started for o in log.outcomes if o.category == "burst" and o.status]
+    late = sorted(
+        (o for o in log.outcomes if o.status and not o.category.startswith("malformed")),
+        key=lambda o: o.started - o.ended,
+    )[:10]
     return {
         "burst_max_s": round(max(burst), 2) if burst else None,
+        "slowest": [
+            [o.category, round(o.started, 1), round(o.ended - o.started, 2), o.status, o.kind]
+            for o in late
+        ],
         "unexpected_5xx": dict(bad_5xx),
         "hangs": dict(hangs),
         "transport_errors_outside_crashes": dict(transport),
@@ -1284,12 +1298,17 @@ def socket_checks(log: Log) -> dict[str, Any]:
             if s.mode == mode and not log.in_window(s.opened, s.closed, "server", "worker")
         ]
         answers = Counter(s.answer or "(closed)" for s in log.sockets if s.mode == mode)
+        longest = sorted(
+            (s for s in log.sockets if s.mode == mode),
+            key=lambda s: s.opened - s.closed,
+        )[:5]
         result[mode] = {
             "closed_by_server": len(held),
             "max_held_s": round(max(held), 2) if held else None,
             "median_held_s": round(statistics.median(held), 2) if held else None,
             "limit_s": limit + SOCKET_SLACK_S,
             "answers": dict(answers.most_common(5)),
+            "longest": [[round(s.opened, 1), round(s.closed - s.opened, 2)] for s in longest],
             "ok": bool(held) and max(held) <= limit + SOCKET_SLACK_S,
         }
     return result
