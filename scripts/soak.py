@@ -964,14 +964,24 @@ async def monitor(ctx: Context) -> None:
 
 
 async def health_once(base: str) -> tuple[float, int]:
-    """One GET /api/health on a new connection: milliseconds and status (0: no answer)."""
+    """One GET /api/health on a new connection: milliseconds from connecting to the whole
+    answer, and its status (0: no answer). A raw socket, so the figure is the server's time
+    and not an HTTP client's set-up."""
+    host, port = base.removeprefix("http://").split(":")
     started = time.perf_counter()
+    status = 0
+    writer = None
     try:
-        async with client(base, connections=1) as http:
-            response = await http.get("/api/health", timeout=10)
-            status = response.status_code
-    except httpx.HTTPError:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 10)
+        writer.write(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        head = await asyncio.wait_for(_read_head(reader), 10)
+        if head is not None:
+            status = int(head.split()[1])
+    except (OSError, TimeoutError, ValueError, IndexError):
         status = 0
+    finally:
+        if writer is not None:
+            writer.close()
     return (time.perf_counter() - started) * 1000, status
 
 
