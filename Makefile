@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN_VENV := .venv-run
 RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test lint bench bench-scale install clean docs-images readme-figures fuzz audit lock
+.PHONY: run test lint bench bench-scale install clean docs-images readme-figures fuzz audit lock soak
 
 # installs exactly the pinned versions of requirements/dev.txt (scripts/lock.sh writes it from
 # pyproject.toml's ranges)
@@ -58,6 +58,13 @@ bench-scale: $(STAMP)
 FUZZ_EXAMPLES ?= 10
 fuzz: $(STAMP)
 	CORRIDOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -q
+
+# a loopback soak of `corridor serve --workers 2` on a throwaway PostgreSQL (SQLite without one):
+# slowloris, floods, job storms, SIGKILL of a worker, the server and the database; fails unless
+# health < 100 ms, memory flat and nothing acknowledged lost (docs/soak.md). SOAK_MINUTES of load
+SOAK_MINUTES ?= 30
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py --minutes $(SOAK_MINUTES) --out build/soak
 
 # known vulnerabilities in the pinned dependencies (needs PyPI's JSON API); every package must
 # be audited (--strict)

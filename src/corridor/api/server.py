@@ -37,13 +37,20 @@ from corridor.api.settings import Settings
 
 SETTINGS_ENV = "CORRIDOR_SERVE_SETTINGS"
 _FD_RESERVE = 64  # descriptors kept for the database, files and worker pipes
-_BUSY = (
-    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n"
-    b"retry-after: 1\r\nconnection: close\r\ncontent-length: 113\r\n\r\n"
+_BUSY_BODY = (
     b'{"type":"urn:corridor:problem:busy","title":"Server busy","status":503,'
     b'"detail":"too many open connections"}'
 )
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n"
+    b"retry-after: 1\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
+    % (len(_BUSY_BODY), _BUSY_BODY)
+)
 _TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+_HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n"
+    b"content-length: 0\r\n\r\n"
+)
 
 
 def _limits(config: Config) -> tuple[int, int, float]:
@@ -58,6 +65,7 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(config, *args, **kwargs)
         self._max_connections, self._per_client, self._read_timeout = _limits(config)
         self._deadline: asyncio.TimerHandle | None = None
+        self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -65,17 +73,34 @@ class GuardedH11Protocol(H11Protocol):
         same = sum(_address(c) == host for c in self.connections)
         if len(self.connections) > self._max_connections or same > self._per_client:
             transport.write(_BUSY)
-            transport.close()
             self.connections.discard(self)
+            # closed once the request sent with it is read: closing with unread data would
+            # reset the connection, and the client would lose the answer
+            self._refused = True
+            self.loop.call_later(0.5, transport.close)
             return
         self._arm()
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            self.transport.close()
+            return
+        if self.conn.their_state is h11.IDLE and self._head_too_large(data):
+            # h11 bounds only a head still incomplete; one that arrives whole in a read is not
+            self.transport.write(_HEAD_TOO_LARGE)
+            self.transport.close()
+            return
         if self._deadline is None and self.conn.their_state is h11.IDLE:
             self._arm()  # the first byte of a new request on a kept-alive connection
         super().data_received(data)
         if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
             self._disarm()  # the whole request is in
+
+    def _head_too_large(self, data: bytes) -> bool:
+        head = self.conn.trailing_data[0] + data
+        end = head.find(b"\r\n\r\n")
+        limit = self.config.h11_max_incomplete_event_size or 16 * 1024
+        return (end if end >= 0 else len(head)) > limit
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -184,11 +209,30 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def worker_app() -> FastAPI:
-    """The application of one worker process (uvicorn's factory), from the parent's settings."""
-    from corridor.api.app import create_app
+def worker_app(retry_s: float = 2.0) -> FastAPI:
+    """The application of one worker process (uvicorn's factory), from the parent's settings.
 
-    app = create_app(settings_from_env())
+    The parent checked the database before serving, so a worker that uvicorn (re)starts while
+    the database is down waits for it, one line on stderr per try, instead of dying with a
+    traceback (uvicorn would restart it in a loop, each time loading the network again).
+    """
+    import sys
+    import time
+
+    from corridor.api.app import create_app
+    from corridor.errors import StoreError
+
+    settings = settings_from_env()
+    while True:
+        try:
+            app = create_app(settings)
+            break
+        except StoreError as exc:
+            print(
+                f"corridor: worker {os.getpid()}: {exc}; retrying in {retry_s:g} s", file=sys.stderr
+            )
+            time.sleep(retry_s)
+            retry_s = min(30.0, retry_s * 1.5)
     ready_to_serve()
     return app
 

@@ -1,0 +1,129 @@
+"""Socket limits of `corridor serve` that the soak (scripts/soak.py) found wanting: the answer
+past the connection cap, heads over the size limit sent whole, and workers started while the
+database is down."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import h11
+import pytest
+import uvicorn
+
+import corridor.api.app
+from corridor.api import Settings, create_app
+from corridor.api.server import SETTINGS_ENV, server_config, settings_to_env, worker_app
+from corridor.errors import StoreError
+
+
+@contextmanager
+def guarded(settings: Settings) -> Iterator[int]:
+    """The application under `server_config` on a loopback port; yields the port."""
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(server_config(app, settings))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        app.state.context.store.close()
+
+
+def read_response(conn: socket.socket) -> tuple[h11.Response, bytes]:
+    """One whole HTTP response, parsed as a client would; fails on a reset or a short body."""
+    client = h11.Connection(h11.CLIENT)
+    client.send(h11.Request(method="GET", target="/", headers=[("Host", "x")]))
+    conn.settimeout(10)
+    head: h11.Response | None = None
+    body = b""
+    while True:
+        event = client.next_event()
+        if event is h11.NEED_DATA:
+            client.receive_data(conn.recv(65536))  # ConnectionResetError: the answer was lost
+            continue
+        if isinstance(event, h11.Response):
+            head = event
+        elif isinstance(event, h11.Data):
+            body += event.data
+        elif isinstance(event, h11.EndOfMessage):
+            assert head is not None
+            return head, body
+        else:
+            raise AssertionError(f"unexpected {event!r}")
+
+
+def test_a_connection_past_the_cap_reads_a_whole_503_even_after_sending_its_request(
+    tmp_path: Path,
+) -> None:
+    limits = Settings(
+        db_url=f"sqlite:///{tmp_path / 'x.db'}", max_connections=2, request_read_timeout_s=5
+    )
+    with guarded(limits) as port:
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        time.sleep(0.2)
+        answers = []
+        for _ in range(5):  # the request is already sent when the server refuses the connection
+            extra = socket.create_connection(("127.0.0.1", port))
+            extra.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answers.append(read_response(extra))
+            extra.close()
+        for conn in held:
+            conn.close()
+    for head, body in answers:
+        headers = {k.decode().lower(): v.decode() for k, v in head.headers}
+        assert head.status_code == 503 and headers["retry-after"] == "1"
+        assert int(headers["content-length"]) == len(body)
+        assert json.loads(body)["type"] == "urn:corridor:problem:busy"
+
+
+def test_a_head_over_the_limit_is_refused_even_when_it_arrives_whole(tmp_path: Path) -> None:
+    limits = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", max_header_bytes=4096)
+    with guarded(limits) as port:
+        whole = socket.create_connection(("127.0.0.1", port))
+        whole.sendall(
+            b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-big: " + b"a" * 8000 + b"\r\n\r\n"
+        )
+        head, _ = read_response(whole)
+        assert head.status_code == 431
+        small = socket.create_connection(("127.0.0.1", port))
+        small.sendall(
+            b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-big: " + b"a" * 3000 + b"\r\n\r\n"
+        )
+        assert read_response(small)[0].status_code == 200  # under the limit: answered
+
+
+def test_a_worker_started_while_the_database_is_down_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(SETTINGS_ENV, settings_to_env(Settings(db_url="sqlite:///unused.db")))
+    failures = [StoreError("cannot open database x: refused")] * 2
+    made: list[Any] = []
+
+    def flaky(settings: Settings) -> Any:
+        if failures:
+            raise failures.pop()
+        made.append(settings)
+        return "the app"
+
+    monkeypatch.setattr(corridor.api.app, "create_app", flaky)
+    assert worker_app(retry_s=0.0) == "the app"  # type: ignore[comparison-overlap]
+    assert made and made[0].db_url == "sqlite:///unused.db"
+    err = capsys.readouterr().err
+    assert err.count("retrying") == 2 and "Traceback" not in err

@@ -1,0 +1,99 @@
+"""scripts/soak.py: its smoke mode against the real `corridor serve`, and its memory slope."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "soak.py"
+
+
+@pytest.fixture(scope="module")
+def soak() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("soak", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["soak"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def database(soak: ModuleType) -> str:
+    """PostgreSQL where it is installed (required in CI), else SQLite (no database crash)."""
+    if soak.pg_bindir() is not None:
+        return "postgresql"
+    if os.environ.get("CORRIDOR_REQUIRE_SERVICES"):
+        pytest.fail(
+            "PostgreSQL (initdb, pg_ctl) is required where CORRIDOR_REQUIRE_SERVICES is set"
+        )
+    return "sqlite"
+
+
+# what the soak checks that does not hang on timing: the timed checks (health latency, the
+# burst's budget, how soon slow sockets are closed, resets from late keep-alive closes, memory
+# slope) are figures for `make soak` on a quiet machine, not assertions for a shared CI runner
+FUNCTIONAL = (
+    "shipments_kept",
+    "jobs_accounted",
+    "no_unexpected_5xx",
+    "no_hangs",
+    "malformed_refused",
+    "no_tracebacks",
+    "recovered",
+    "connection_cap_answers_503",
+)
+
+
+def test_the_smoke_soak_survives_crashes_and_loses_nothing(
+    soak: ModuleType, tmp_path: Path
+) -> None:
+    db = database(soak)
+    paths = [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--smoke", "--db", db, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=ROOT,
+    )
+    assert (tmp_path / "report.json").exists(), done.stdout[-4000:] + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    failed = [name for name in FUNCTIONAL if not report["checks"][name]]
+    assert not failed, f"{failed}\n{done.stdout[-4000:]}{done.stderr}"
+    assert report["shipments"]["acknowledged"] > 0 and report["jobs"]["accepted"] > 0
+    crashes = {crash["what"] for crash in report["crashes"]}
+    assert "worker" in crashes and ("db" in crashes) == (db == "postgresql")
+    assert report["requests"]["heavy"]["2xx"] > 0 and report["traceback_count"] == 0
+    assert done.returncode == (0 if report["passed"] else 1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(-1e3, 1e3), min_size=6, max_size=40),
+    st.floats(-50, 50),
+)
+def test_the_memory_slope_is_the_least_squares_fit_of_the_last_two_thirds(
+    soak: ModuleType, noise: list[float], mb_per_min: float
+) -> None:
+    times = [30.0 * i for i in range(len(noise))]
+    samples = [
+        (t, int(2e8 + mb_per_min * 1e6 * t / 60 + n * 1e3))
+        for t, n in zip(times, noise, strict=True)
+    ]
+    start = times[0] + (times[-1] - times[0]) / 3
+    tail = [(t, r) for t, r in samples if t >= start]
+    expected = np.polyfit([t for t, _ in tail], [r for _, r in tail], 1)[0] * 60 / 1e6
+    assert soak.slope_mb_per_min(samples) == pytest.approx(expected, abs=1e-6)
