@@ -15,7 +15,7 @@ from scipy import stats
 import corridor
 from corridor.errors import QueryError
 from corridor.reliability import assess, simulate
-from corridor.reliability.distributions import RouteModel
+from corridor.reliability.distributions import RouteModel, route_model
 from corridor.reliability.montecarlo import TransitDistribution, next_departures, sample_route
 
 WEEK = 168.0
@@ -172,3 +172,35 @@ def test_every_route_is_simulated_with_the_same_seed(eurasia: corridor.Network) 
     a = assess(eurasia, doubled, samples=400, seed=3)
     assert np.array_equal(a.distributions[0].hours, a.distributions[1].hours)
     assert a.distributions[0].seed == 3
+
+
+def test_a_route_ending_across_a_border_is_timed_with_the_import_rows(
+    eurasia: corridor.Network,
+) -> None:
+    # the only rows for cargo entering its destination country: Kazakhstan at Dostyk
+    (row,) = [
+        c
+        for c in eurasia.crossings
+        if c.traffic == "import" and c.crossing_id == "ALASHANKOU_DOSTYK"
+    ]
+    query = corridor.Query(
+        "Alashankou",
+        "Dostyk",
+        depart=datetime(2026, 12, 1),
+        constraints=corridor.Constraints(avoid_modes=["road"]),
+        alternatives=0,
+    )
+    route = corridor.plan(eurasia, query).routes[0]
+    assert eurasia.node(route.nodes[-2]).country != eurasia.node(route.nodes[-1]).country
+    model = route_model(eurasia, route)
+    steps = [leg for leg in route.legs if leg.kind != "wait"]
+    border = [float(m) for m, leg in zip(model.median, steps, strict=True) if leg.kind == "border"]
+    assert border == [pytest.approx(row.dwell_median_h)]
+
+
+def test_one_sample_and_the_documented_ten_million_are_accepted() -> None:
+    fixed = one_leg(12.0, 0.0)
+    assert sample_route(fixed, samples=1, seed=0).hours.tolist() == [12.0]
+    assert sample_route(fixed, samples=10_000_000, seed=0).samples == 10_000_000
+    with pytest.raises(QueryError):
+        sample_route(fixed, samples=10_000_001, seed=0)
