@@ -204,3 +204,17 @@ def test_one_sample_and_the_documented_ten_million_are_accepted() -> None:
     assert sample_route(fixed, samples=10_000_000, seed=0).samples == 10_000_000
     with pytest.raises(QueryError):
         sample_route(fixed, samples=10_000_001, seed=0)
+
+
+def test_the_documented_defaults_are_ten_thousand_samples_and_seed_zero(
+    eurasia: corridor.Network,
+) -> None:
+    # README: "10,000 Monte Carlo samples per route (seed 0)"
+    depart = datetime(2026, 12, 1)
+    result = corridor.plan(eurasia, corridor.Query("Kuryk", "Alat", depart=depart, alternatives=0))
+    dist = assess(eurasia, result).distributions[0]
+    assert (dist.samples, dist.seed) == (10_000, 0)
+    alone = simulate(eurasia, result.routes[0])
+    assert (alone.samples, alone.seed) == (10_000, 0)
+    assert np.array_equal(alone.hours, dist.hours)
+    assert np.array_equal(alone.hours, simulate(eurasia, result.routes[0], seed=0).hours)
