@@ -25,8 +25,10 @@ import ast
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -103,11 +105,11 @@ def _inside(pos: tuple[int, int], spans: list[tuple[int, int, int, int]]) -> boo
     return any((a, b) <= pos < (c, d) for a, b, c, d in spans)
 
 
-def generate(package: str) -> list[WorkItem]:
+def generate(package: str, base: Path = ROOT) -> list[WorkItem]:
     """Every mutant of the package's modules under the chosen operators, annotations left out."""
     items = []
-    for module in sorted((ROOT / "src/corridor" / package).glob("*.py")):
-        rel = module.relative_to(ROOT)
+    for module in sorted((base / "src/corridor" / package).glob("*.py")):
+        rel = module.relative_to(base)
         module_ast = get_ast_from_path(module)
         spans = _annotation_spans(module)
         for name in OPERATORS:
@@ -136,12 +138,26 @@ def generate(package: str) -> list[WorkItem]:
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "*.egg-info")
 
 
-def _copy_tree(target: Path) -> None:
-    """The sources once (mutant positions refer to them), the tests afresh on every run."""
-    if not target.exists():
-        shutil.copytree(ROOT / "src", target / "src", ignore=_IGNORE)
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(ROOT / name, target / name)
+def _pristine(workdir: Path) -> Path:
+    """The sources the session's mutants were made from, copied once (positions refer to it)."""
+    source = workdir / "pristine"
+    if not source.exists():
+        shutil.copytree(ROOT / "src", source / "src", ignore=_IGNORE)
+    return source
+
+
+def _copy_tree(target: Path, pristine: Path) -> None:
+    """Sources as in `pristine` (any file a killed run left mutated is put back, timestamp
+    included, so numba's cache stays valid), and the tests afresh from the checkout."""
+    if not (target / "src").exists():
+        shutil.copytree(pristine / "src", target / "src")
+    for original in (pristine / "src").rglob("*.py"):
+        copy = target / original.relative_to(pristine)
+        if not copy.exists() or copy.read_bytes() != original.read_bytes():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(original, copy)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, target / name)
     shutil.rmtree(target / "tests", ignore_errors=True)
     shutil.copytree(ROOT / "tests", target / "tests", ignore=_IGNORE)
 
@@ -190,13 +206,13 @@ def _diff(before: str, after: str, name: str) -> str:
     return "\n".join(lines)
 
 
-def _session(workdir: Path, package: str, fresh: bool) -> Path:
+def _session(workdir: Path, package: str, fresh: bool, base: Path) -> Path:
     db_path = workdir / f"{package}.sqlite"
     if fresh and db_path.exists():
         db_path.unlink()
     if not db_path.exists():
         with use_db(str(db_path), WorkDB.Mode.create) as db:
-            db.add_work_items(generate(package))
+            db.add_work_items(generate(package, base))
     return db_path
 
 
@@ -243,18 +259,24 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     trees = [args.workdir / f"tree-{k}" for k in range(args.jobs)]
     if args.fresh:
-        for tree in trees:
-            shutil.rmtree(tree, ignore_errors=True)
+        for folder in [*trees, args.workdir / "pristine"]:
+            shutil.rmtree(folder, ignore_errors=True)
+    pristine = _pristine(args.workdir)
     for tree in trees:
-        _copy_tree(tree)
-    db_paths = {p: _session(args.workdir, p, args.fresh) for p in packages}
+        _copy_tree(tree, pristine)
+    db_paths = {p: _session(args.workdir, p, args.fresh, pristine) for p in packages}
+    # a kill (SIGTERM) stops after the mutants in flight, each restored: never a mutated tree
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     queue = _pending(db_paths, args.sample, args.seed, args.module, args.retest)
     print(f"mutation: {len(queue)} mutants to run in {args.workdir}", flush=True)
     free = list(trees)
     started = time.monotonic()
 
-    def work(entry: tuple[str, WorkItem]) -> tuple[str, WorkItem, WorkResult]:
+    def work(entry: tuple[str, WorkItem]) -> tuple[str, WorkItem, WorkResult | None]:
         package, item = entry
+        if stop.is_set():
+            return package, item, None
         tree = free.pop()
         try:
             return package, item, run_one(item, tree, PACKAGES[package], args.timeout)
@@ -263,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for n, (package, item, result) in enumerate(pool.map(work, queue), 1):
+            if result is None:
+                continue
             with use_db(str(db_paths[package]), WorkDB.Mode.open) as db:
                 db.set_result(item.job_id, result)
             spec = item.mutations[0]
