@@ -54,7 +54,7 @@ PACKAGES: dict[str, list[str]] = {
     "reliability": ["tests/reliability"],
     "scenarios": ["tests/scenarios"],
     "assignment": ["tests/assignment"],
-    "routing": ["tests/routing", "tests/reliability"],
+    "routing": ["tests/routing"],
 }
 JITTED = {"kernel.py", "shortest.py"}
 
@@ -219,14 +219,19 @@ def _session(workdir: Path, package: str, fresh: bool, base: Path) -> Path:
 def _pending(
     db_paths: dict[str, Path], sample: int | None, seed: int, modules: list[str], retest: bool
 ) -> list[tuple[str, WorkItem]]:
-    """The mutants still to run; with `retest`, only the survivors, run again."""
+    """The mutants still to run; with `retest`, only the survivors and the timeouts, again
+    (after new tests, or with a longer time limit on a busy machine)."""
     queue = []
     for package, db_path in db_paths.items():
         with use_db(str(db_path), WorkDB.Mode.open) as db:
             everything = sorted(db.work_items, key=lambda w: w.job_id)
             results = dict(db.results)
         if retest:
-            alive = {j for j, r in results.items() if r.test_outcome == TestOutcome.SURVIVED}
+            alive = {
+                j
+                for j, r in results.items()
+                if r.test_outcome == TestOutcome.SURVIVED or r.output == "timeout"
+            }
             everything = [item for item in everything if item.job_id in alive]
             results = {}
         done = set(results)
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "build/mutation")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument(
-        "--retest", action="store_true", help="run the survivors again, with the current tests"
+        "--retest", action="store_true", help="run survivors and timeouts again, current tests"
     )
     args = parser.parse_args(argv)
     packages = args.package or sorted(PACKAGES)

@@ -110,3 +110,25 @@ def test_pareto_routes_come_fastest_first_and_alternatives_are_new_corridors(
         alternatives = [r.corridor for r in result.routes if not r.pareto]
         assert not shown & set(alternatives), (origin, destination)
         assert len(set(alternatives)) == len(alternatives), (origin, destination)
+
+
+def test_the_exact_answer_keeps_two_routes_half_an_hour_and_a_dollar_apart(
+    tiny_dir: Path,
+) -> None:
+    # a second Alpha-Echo road, 0.5 h slower than L5 (14 h at 50 km/h) and USD 0.70 cheaper
+    with (tiny_dir / "links.csv").open("a") as links:
+        links.write("L8,AA_A,CC_E,road,,700,,14.5,true,diesel,2.999,0,,,,*,,test,false,\n")
+    with (tiny_dir / "crossings.csv").open("a") as crossings:
+        for direction in ("forward", "reverse"):
+            crossings.write(
+                f"AC_ROAD2,Alpha–Echo road 2,L8,{direction},general,8,48,false,100,test,false,\n"
+            )
+    net = corridor.load_network(tiny_dir)
+    query = Query(
+        "AA_A", "CC_E", depart=MONDAY, criteria=("time", "cost"), thin=False, alternatives=0
+    )
+    routes = {r.corridor: r for r in corridor.plan(net, query).routes}
+    assert set(routes) >= {("AC_ROAD",), ("AC_ROAD2",)}
+    fast, cheap = routes[("AC_ROAD",)], routes[("AC_ROAD2",)]
+    assert cheap.transit_hours - fast.transit_hours == pytest.approx(0.5)
+    assert fast.cost_usd - cheap.cost_usd == pytest.approx(0.7)
