@@ -6,8 +6,10 @@ of operators, drops mutants that cannot change behaviour (type annotations, whic
 `from __future__ import annotations` never evaluates), optionally samples, and runs each
 mutant's package tests (`pytest -x` on the matching test folders, with a time limit) in a copy
 of the tree under the work folder, so the checkout is never edited. Mutants of the numba
-kernels run with NUMBA_DISABLE_JIT=1 (no compile per mutant, and numba's cache of the
-unmutated kernels stays valid because each file's timestamp is restored after its mutant).
+kernels are compiled into a cache folder of their own (NUMBA_CACHE_DIR, emptied after each), so
+numba's cache of the unmutated kernels stays valid (each file's timestamp is restored after its
+mutant too); `--no-jit` runs them as Python instead (NUMBA_DISABLE_JIT=1: no compile, but the
+search runs far slower).
 
 Results go into one Cosmic Ray session database per package (WORKDIR/PACKAGE.sqlite), so an
 interrupted run resumes where it stopped and `cr-report WORKDIR/routing.sqlite` also reads
@@ -162,7 +164,9 @@ def _copy_tree(target: Path, pristine: Path) -> None:
     shutil.copytree(ROOT / "tests", target / "tests", ignore=_IGNORE)
 
 
-def run_one(item: WorkItem, tree: Path, tests: list[str], timeout: float) -> WorkResult:
+def run_one(
+    item: WorkItem, tree: Path, tests: list[str], timeout: float, no_jit: bool = False
+) -> WorkResult:
     """Mutate the file in `tree`, run the tests there, restore the file and its timestamp."""
     spec = item.mutations[0]
     path = tree / spec.module_path
@@ -175,8 +179,12 @@ def run_one(item: WorkItem, tree: Path, tests: list[str], timeout: float) -> Wor
             return WorkResult(worker_outcome=WorkerOutcome.NO_TEST)
         path.write_text(mutated, encoding="utf-8")
         env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONDONTWRITEBYTECODE="1")
-        if path.name in JITTED:
+        scratch = tree / ".numba-mutant"
+        if path.name in JITTED and no_jit:
             env["NUMBA_DISABLE_JIT"] = "1"
+        elif path.name in JITTED:
+            shutil.rmtree(scratch, ignore_errors=True)
+            env["NUMBA_CACHE_DIR"] = str(scratch)
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
         try:
             proc = subprocess.run(
@@ -193,6 +201,7 @@ def run_one(item: WorkItem, tree: Path, tests: list[str], timeout: float) -> Wor
             output=output, diff=diff, test_outcome=outcome, worker_outcome=WorkerOutcome.NORMAL
         )
     finally:
+        shutil.rmtree(tree / ".numba-mutant", ignore_errors=True)
         path.write_text(original, encoding="utf-8")
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
@@ -259,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retest", action="store_true", help="run survivors and timeouts again, current tests"
     )
+    parser.add_argument("--no-jit", action="store_true", help="kernel mutants without numba")
     args = parser.parse_args(argv)
     packages = args.package or sorted(PACKAGES)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -284,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             return package, item, None
         tree = free.pop()
         try:
-            return package, item, run_one(item, tree, PACKAGES[package], args.timeout)
+            return package, item, run_one(item, tree, PACKAGES[package], args.timeout, args.no_jit)
         finally:
             free.append(tree)
 
