@@ -38,7 +38,7 @@ def _verdict(result, key: str, equivalent: set[str]) -> str:
 def _equivalent(path: Path | None) -> set[str]:
     if path is None:
         return set()
-    pattern = re.compile(r"(src/corridor/\S+\.py:\d+ core/\S+)")
+    pattern = re.compile(r"(src/corridor/[\w/]+\.py:\d+ core/\w+)")
     return set(pattern.findall(path.read_text(encoding="utf-8")))
 
 
@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     for module in sorted(table):
         total.update(table[module])
         print(_row(module, table[module], width))
+    packages: dict[str, Counter[str]] = defaultdict(Counter)
+    for module, counts in table.items():
+        packages[str(Path(module).parent)].update(counts)
+    for package in sorted(packages):
+        print(_row(package, packages[package], width))
     print(_row("total", total, width))
     if args.survivors:
         for key, diff in survivors:
