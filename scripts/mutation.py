@@ -226,10 +226,10 @@ def _session(workdir: Path, package: str, fresh: bool, base: Path) -> Path:
 
 
 def _pending(
-    db_paths: dict[str, Path], sample: int | None, seed: int, modules: list[str], retest: bool
+    db_paths: dict[str, Path], sample: int | None, seed: int, modules: list[str], retest: int
 ) -> list[tuple[str, WorkItem]]:
-    """The mutants still to run; with `retest`, only the survivors and the timeouts, again
-    (after new tests, or with a longer time limit on a busy machine)."""
+    """The mutants still to run; with `retest` 1, only the survivors, again (after new tests);
+    with 2 the timeouts too (with a longer time limit, on a busy machine)."""
     queue = []
     for package, db_path in db_paths.items():
         with use_db(str(db_path), WorkDB.Mode.open) as db:
@@ -239,7 +239,7 @@ def _pending(
             alive = {
                 j
                 for j, r in results.items()
-                if r.test_outcome == TestOutcome.SURVIVED or r.output == "timeout"
+                if r.test_outcome == TestOutcome.SURVIVED or (retest > 1 and r.output == "timeout")
             }
             everything = [item for item in everything if item.job_id in alive]
             results = {}
@@ -266,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "build/mutation")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument(
-        "--retest", action="store_true", help="run survivors and timeouts again, current tests"
+        "--retest", action="store_true", help="run the survivors again, with the current tests"
+    )
+    parser.add_argument(
+        "--retest-timeouts", action="store_true", help="run survivors and timeouts again"
     )
     parser.add_argument("--no-jit", action="store_true", help="kernel mutants without numba")
     args = parser.parse_args(argv)
@@ -283,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     # a kill (SIGTERM) stops after the mutants in flight, each restored: never a mutated tree
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    queue = _pending(db_paths, args.sample, args.seed, args.module, args.retest)
+    retest = 2 if args.retest_timeouts else int(args.retest)
+    queue = _pending(db_paths, args.sample, args.seed, args.module, retest)
     print(f"mutation: {len(queue)} mutants to run in {args.workdir}", flush=True)
     free = list(trees)
     started = time.monotonic()
