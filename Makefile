@@ -61,7 +61,7 @@ fuzz: $(STAMP)
 
 # mutation testing (cosmic-ray operators, scripts/mutation.py) over routing, reliability, scenarios
 # and assignment: each mutant runs its package's tests with -x and a time limit, in a copy of the
-# tree under build/mutation; an interrupted run resumes. Every mutant takes hours: sample with
+# tree under build/mutation; an interrupted run resumes. All mutants take hours: sample with
 # MUTATION_SAMPLE=200, pick packages with MUTATION_PACKAGES="reliability assignment",
 # MUTATION_ARGS=--retest re-runs the survivors against the current tests (--retest-timeouts: the
 # timeouts too, e.g. with --timeout 900). docs/mutation.md
