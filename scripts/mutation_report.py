@@ -5,9 +5,8 @@
     python scripts/mutation_report.py --survivors     # and each survivor's diff
     python scripts/mutation_report.py --equivalent docs/mutation.md
 
-With --equivalent, survivors whose `module:line operator` appears in that file (docs/mutation.md
-lists the equivalent mutants, one per line, as `path:line operator`) are counted apart, and the
-survival rate is given without them as well.
+With --equivalent, survivors whose `path:line operator` appears in that file's section headed
+"## Equivalent mutants" (docs/mutation.md) are counted apart from the survivors.
 """
 
 from __future__ import annotations
@@ -38,8 +37,12 @@ def _verdict(result, key: str, equivalent: set[str]) -> str:
 def _equivalent(path: Path | None) -> set[str]:
     if path is None:
         return set()
+    text = path.read_text(encoding="utf-8")
+    # only the section headed "Equivalent mutants" (docs/mutation.md lists survivors too)
+    _, _, section = text.partition("## Equivalent mutants")
+    section = section.split("\n## ", 1)[0]
     pattern = re.compile(r"(src/corridor/[\w/]+\.py:\d+ core/\w+)")
-    return set(pattern.findall(path.read_text(encoding="utf-8")))
+    return set(pattern.findall(section))
 
 
 def collect(workdir: Path, equivalent: set[str]):
