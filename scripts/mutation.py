@@ -245,7 +245,7 @@ def _pending(
             results = {}
         done = set(results)
         for item in everything:
-            path = item.mutations[0].module_path
+            path = str(item.mutations[0].module_path)
             if not modules or any(path.endswith(m) for m in modules):
                 queue.append((package, item, item.job_id in done))
     if sample is not None:
