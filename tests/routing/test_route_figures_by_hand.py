@@ -132,3 +132,13 @@ def test_the_exact_answer_keeps_two_routes_half_an_hour_and_a_dollar_apart(
     fast, cheap = routes[("AC_ROAD",)], routes[("AC_ROAD2",)]
     assert cheap.transit_hours - fast.transit_hours == pytest.approx(0.5)
     assert fast.cost_usd - cheap.cost_usd == pytest.approx(0.7)
+
+
+def test_a_routes_short_repr_gives_days_and_tonnes(tiny_dir: Path) -> None:
+    net = corridor.load_network(tiny_dir)
+    query = Query("AA_A", "CC_E", depart=MONDAY, criteria=("time",), alternatives=0)
+    road = corridor.plan(net, query).routes[0]
+    text = repr(road)
+    # 14 h on the road plus 8 h at the border; 700 km x 20 t x 100 g/t-km = 1.4 t WTW
+    assert "0.9 d" in text and "1.40 t CO2e" in text and "via AC_ROAD" in text
+    assert len(text) < 200
