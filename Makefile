@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN_VENV := .venv-run
 RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test lint bench bench-scale install clean docs-images readme-figures fuzz audit lock soak
+.PHONY: run test lint bench bench-scale install clean docs-images readme-figures fuzz audit lock soak mutation mutation-report
 
 # installs exactly the pinned versions of requirements/dev.txt (scripts/lock.sh writes it from
 # pyproject.toml's ranges)
@@ -65,6 +65,26 @@ fuzz: $(STAMP)
 SOAK_MINUTES ?= 30
 soak: $(STAMP)
 	$(BIN)/python scripts/soak.py --minutes $(SOAK_MINUTES) --out build/soak
+
+# mutation testing (cosmic-ray operators, scripts/mutation.py) over routing, reliability, scenarios
+# and assignment: each mutant runs its package's tests with -x and a time limit, in a copy of the
+# tree under build/mutation; an interrupted run resumes. All mutants take hours: sample with
+# MUTATION_SAMPLE=200, pick packages with MUTATION_PACKAGES="reliability assignment",
+# MUTATION_ARGS=--retest re-runs the survivors against the current tests (--retest-timeouts: the
+# timeouts too, e.g. with --timeout 900). docs/mutation.md
+MUTATION_PACKAGES ?= routing reliability scenarios assignment
+MUTATION_SAMPLE ?=
+MUTATION_SEED ?= 1
+MUTATION_JOBS ?= 1
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(foreach p,$(MUTATION_PACKAGES),--package $(p)) \
+		$(if $(MUTATION_SAMPLE),--sample $(MUTATION_SAMPLE)) --seed $(MUTATION_SEED) \
+		--jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
+	$(BIN)/python scripts/mutation_report.py --equivalent docs/mutation.md
+
+mutation-report: $(STAMP)
+	$(BIN)/python scripts/mutation_report.py --equivalent docs/mutation.md --survivors
 
 # known vulnerabilities in the pinned dependencies (needs PyPI's JSON API); every package must
 # be audited (--strict)

@@ -20,6 +20,7 @@ from fuzzing import check_cli, cli, strict_json
 from corridor.api import Settings, create_app
 from corridor.batch.executor import map_tasks
 from corridor.errors import CorridorError
+from optional import require_module
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny"
 TRANSFER = (TINY / "transfers.csv").read_text(encoding="utf-8").splitlines()[1]
@@ -294,7 +295,7 @@ def _double(x: int) -> int:
 def test_a_dask_run_without_a_live_worker_fails_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     monkeypatch.setenv("CORRIDOR_DASK_WORKER_TIMEOUT", "1")
     cluster = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
     with (

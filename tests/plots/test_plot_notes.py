@@ -14,8 +14,9 @@ from corridor.routing.odset import ODPair
 from corridor.scenarios import Scenario
 from corridor.scenarios.compare import compare
 from corridor.scenarios.model import CloseNode
+from optional import require_module
 
-pytest.importorskip("matplotlib")
+require_module("matplotlib")
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 
 

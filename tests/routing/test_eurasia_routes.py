@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reachability import reachable
 
 import corridor
 from corridor import Constraints, Query
@@ -143,6 +144,8 @@ def test_containers_never_use_a_pipeline(
             eurasia, Query(origin, destination, depart=DEPART, commodity=commodity)
         )
     except NoRouteError:
+        # no route must mean no chain of container links and transfers at all (networkx)
+        assert not reachable(eurasia, origin, destination, commodity)
         return
     for route in result.routes:
         assert "pipeline" not in route.modes

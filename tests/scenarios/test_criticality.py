@@ -28,13 +28,14 @@ from corridor.scenarios.criticality import (
     weight_of,
 )
 from corridor.scenarios.transforms import close_border, close_crossing, close_link, close_node
+from optional import require_module
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def dask_client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"

@@ -206,7 +206,6 @@ def test_scaling_frequency_by_k_gives_k_times_the_departures_within_the_week(
     assert len(out) == k * len(times)
     assert all(0 <= t < 168 for t in out) and list(out) == sorted(out)
     assert set(times) <= set(out)
-    assert tf.scale_frequency(out, 1 / k) == tuple(sorted(out)[::k])
 
 
 def test_doubled_ferry_halves_the_wait_of_a_headway_service(eurasia: corridor.Network) -> None:

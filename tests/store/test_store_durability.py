@@ -5,11 +5,14 @@ keeps a committed record through an operating-system crash or power loss."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -96,3 +99,59 @@ def test_a_writer_killed_mid_write_keeps_every_committed_record_whole(
                 assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         store.close()
+
+
+SAVE_THEN_HANG = textwrap.dedent(
+    """
+    import sys, time
+    from corridor.store import open_store, repository
+
+    store = open_store(sys.argv[1])
+    saved = repository.create_shipment(
+        store,
+        name="kept",
+        query={"origin": "Almaty", "destination": "Duisburg"},
+        route_index=2,
+        route={"name": "kept", "legs": list(range(500))},
+        network="eurasia 0.1.0",
+    )
+    print(saved.id, flush=True)  # committed: from here on the record must outlive this process
+    time.sleep(600)  # never closes the store, never checkpoints: killed while holding it open
+    """
+)
+
+
+def test_a_committed_save_survives_the_process_killed_right_after_the_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "killed.db"
+    url = f"sqlite:///{path}"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", SAVE_THEN_HANG, url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    try:
+        line = writer.stdout.readline()
+    finally:
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=30)
+    assert writer.returncode == -signal.SIGKILL
+    assert line.strip(), writer.stderr.read() if writer.stderr else ""
+    ident = int(line)
+    # read back with Python's own sqlite3, not the store's code, from the files the killed
+    # process left behind (the database and its write-ahead log)
+    connection = sqlite3.connect(path)
+    try:
+        row = connection.execute(
+            "SELECT name, query, route_index, route FROM shipments WHERE id = ?", (ident,)
+        ).fetchone()
+    finally:
+        connection.close()
+    assert row is not None, "the committed shipment was lost with its process"
+    name, query, route_index, route = row
+    assert (name, route_index) == ("kept", 2)
+    assert json.loads(query) == {"origin": "Almaty", "destination": "Duisburg"}
+    assert json.loads(route) == {"name": "kept", "legs": list(range(500))}
