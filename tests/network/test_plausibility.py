@@ -195,19 +195,19 @@ def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -
 # day they are fixed, so the entry must then go. docs/network-plausibility.md explains them.
 KNOWN_DETOURS: dict[tuple[str, str], str] = {
     ("Altynkol", "Constanța"): "a 7,400 km rail loop through Russia, Poland, Hungary and Romania "
-    "(11.6 d) beats the Middle Corridor (14.2 d by rail, Caspian feeder, road through Georgia and "
+    "(11.6 d) beats the Middle Corridor (14.6 d by rail, Caspian feeder, road through Georgia and "
     "Türkiye; 18.5 d with the Poti-Constanța feeder): no sourced dwell for the Belarus-Poland, "
     "Hungarian and Romanian borders or Caspian clearance (24 h, estimate) says otherwise",
     # Since the Georgian road components got their CAREC CPMM figures (Sarpi outbound 20.8 h,
     # speed without delay 35.2 km/h): the Middle Corridor by truck through Georgia now takes
-    # 13.2 d, behind the same kind of loop; docs/calibration.md, "Component sources".
+    # 13.6 d, behind the same kind of loop; docs/calibration.md, "Component sources".
     ("Almaty", "Istanbul"): "a 7,500 km rail loop through Russia, Belarus, Poland, Czechia, "
-    "Slovakia, Hungary, Serbia and Bulgaria (12.5 d) beats the Middle Corridor by truck through "
-    "Georgia (13.2 d, with the CPMM 2022 Sarpi outbound time of 20.8 h) and by the BTK railway "
-    "(14.6 d): the loop's EU-entry dwell at Bruzgi-Kuźnica is an estimate",
+    "Slovakia, Hungary, Serbia and Bulgaria (12.6 d) beats the Middle Corridor by truck through "
+    "Georgia (13.6 d, with the CPMM 2022 Sarpi outbound time of 20.8 h) and by the BTK railway "
+    "(15.0 d): the loop's EU-entry dwell at Bruzgi-Kuźnica is an estimate",
     ("Tashkent", "Istanbul"): "a 6,900 km road-and-rail loop through Kazakhstan, Russia, Belarus, "
-    "Poland and the Balkans (12.6 d) beats the Middle Corridor by truck through Georgia (13.2 d) "
-    "and by the BTK railway (15.0 d), for the same reason as Almaty-Istanbul",
+    "Poland and the Balkans (12.8 d) beats the Middle Corridor by truck through Georgia (13.2 d) "
+    "and by rail and the Turkmenbashi ferry (14.2 d), for the same reason as Almaty-Istanbul",
 }
 
 
