@@ -371,10 +371,10 @@ SECTIONS: dict[str, Section] = {"api-load": api_load}
 def _serve(argv: list[str]) -> None:
     """`bench_api.py --serve TARGET --port P`: the peer under uvicorn with WORKERS processes.
 
-    Like `uvicorn --workers`, but the shared listening socket is created with IPPROTO_TCP:
-    uvicorn's own has protocol 0, so asyncio never sets TCP_NODELAY on its connections and a
-    small response waits out the client's delayed ACK (~40 ms). `corridor serve` (one process,
-    uvicorn binding by host and port) is not affected.
+    Like `uvicorn --workers`, but listening as `corridor serve` does (`listening_socket`: with
+    IPPROTO_TCP, so TCP_NODELAY is set on connections, and a socket of its own per worker
+    where SO_REUSEPORT exists), on uvicorn's default protocol and loop (httptools and uvloop
+    where installed, as `corridor serve` picks them).
     """
     import argparse
 
@@ -394,10 +394,10 @@ def _serve(argv: list[str]) -> None:
         log_level="warning",
         access_log=False,
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.set_inheritable(True)
+    sys.path.insert(0, str(SRC))
+    from corridor.api.server import listening_socket
+
+    sock = listening_socket("127.0.0.1", args.port)  # as `corridor serve` makes it
     if WORKERS == 1:
         uvicorn.Server(config).run(sockets=[sock])
     else:

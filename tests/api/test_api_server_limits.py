@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,13 @@ import uvicorn
 import corridor.api.app
 from corridor.api import Settings, create_app
 from corridor.api.protocols import GuardedH11Protocol, GuardedHttpToolsProtocol
-from corridor.api.server import SETTINGS_ENV, server_config, settings_to_env, worker_app
+from corridor.api.server import (
+    SETTINGS_ENV,
+    listening_socket,
+    server_config,
+    settings_to_env,
+    worker_app,
+)
 from corridor.errors import StoreError
 
 PROTOCOLS = pytest.mark.parametrize("http", [GuardedHttpToolsProtocol, GuardedH11Protocol])
@@ -220,3 +227,33 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
     assert made and made[0].db_url == "sqlite:///unused.db"
     err = capsys.readouterr().err
     assert err.count("retrying") == 2 and "Traceback" not in err
+
+
+def test_a_listener_handed_to_a_worker_arrives_as_its_own_socket_on_the_same_port() -> None:
+    parent = listening_socket("127.0.0.1", 0)
+    port = parent.getsockname()[1]
+    workers = [ForkingPickler.loads(ForkingPickler.dumps(parent)) for _ in range(2)]
+    try:
+        for sock in workers:
+            assert sock.getsockname() == ("127.0.0.1", port)
+            assert sock.fileno() != parent.fileno()
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+            sock.listen(64)
+            sock.setblocking(False)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(64)]
+        time.sleep(0.2)
+        accepted = [0, 0]
+        for k, sock in enumerate(workers):
+            while True:
+                try:
+                    sock.accept()[0].close()
+                except BlockingIOError:
+                    break
+                accepted[k] += 1
+        # the kernel spreads them (by a hash of the address): both take some, none is lost
+        assert sum(accepted) == 64 and min(accepted) >= 8, accepted
+        for client in clients:
+            client.close()
+    finally:
+        for sock in (parent, *workers):
+            sock.close()
