@@ -1,19 +1,11 @@
-"""Running the API under uvicorn with socket limits that hold against slow or idle clients.
+"""Running the API under uvicorn: the socket limits, one process or several, ready to serve.
 
-uvicorn bounds an idle keep-alive connection (`timeout_keep_alive`) and the size of a request
-head (h11's `max_incomplete_event_size`), but not the time a client may take to send a request,
-nor how many connections it may hold. `GuardedH11Protocol` adds both:
-
-- a read deadline: a request's head and body must arrive within `request_read_timeout_s` of its
-  first byte (or of the connection, for a client that sends nothing); else 408 and close;
-- a connection cap: beyond `max_connections` open connections (or `max_connections_per_client`
-  from one address) a new one is answered 503 with `Retry-After` and closed at once, so held
-  sockets can never exhaust the file descriptors (which would make the accept loop fail and
-  log a traceback per attempt), and one client cannot take every slot.
-
-`run_server` serves one process, or `workers` processes sharing the listening socket; each
-worker builds its own application (and so loads the network) from settings passed through the
-environment.
+`server_config` makes uvicorn's Config with the guarded HTTP protocol of
+`corridor.api.protocols` (httptools' parser where installed, else h11's: a request read
+deadline, a cap on open connections, a bound on the request head) on uvloop where installed,
+and the settings' limits. `run_server` serves one process, or `workers` processes sharing the
+listening socket; each worker builds its own application (and so loads the network) from
+settings passed through the environment.
 """
 
 from __future__ import annotations
@@ -28,105 +20,18 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-import h11
 from fastapi import FastAPI
 from uvicorn import Config
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from corridor.api.protocols import (  # noqa: F401  (GuardedH11Protocol: re-exported)
+    GuardedH11Protocol,
+    best_loop,
+    best_protocol,
+)
 from corridor.api.settings import Settings
 
 SETTINGS_ENV = "CORRIDOR_SERVE_SETTINGS"
 _FD_RESERVE = 64  # descriptors kept for the database, files and worker pipes
-_BUSY_BODY = (
-    b'{"type":"urn:corridor:problem:busy","title":"Server busy","status":503,'
-    b'"detail":"too many open connections"}'
-)
-_BUSY = (
-    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n"
-    b"retry-after: 1\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
-    % (len(_BUSY_BODY), _BUSY_BODY)
-)
-_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
-_HEAD_TOO_LARGE = (
-    b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n"
-    b"content-length: 0\r\n\r\n"
-)
-
-
-def _limits(config: Config) -> tuple[int, int, float]:
-    limits: tuple[int, int, float] = getattr(config, "corridor_limits", (512, 64, 10.0))
-    return limits
-
-
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a request read deadline and a cap on open connections."""
-
-    def __init__(self, config: Config, *args: Any, **kwargs: Any) -> None:
-        super().__init__(config, *args, **kwargs)
-        self._max_connections, self._per_client, self._read_timeout = _limits(config)
-        self._deadline: asyncio.TimerHandle | None = None
-        self._refused = False
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        host = self.client[0] if self.client else None
-        same = sum(_address(c) == host for c in self.connections)
-        if len(self.connections) > self._max_connections or same > self._per_client:
-            transport.write(_BUSY)
-            self.connections.discard(self)
-            # closed once the request sent with it is read: closing with unread data would
-            # reset the connection, and the client would lose the answer
-            self._refused = True
-            self.loop.call_later(0.5, transport.close)
-            return
-        self._arm()
-
-    def data_received(self, data: bytes) -> None:
-        if self._refused:
-            self.transport.close()
-            return
-        if self.conn.their_state is h11.IDLE and self._head_too_large(data):
-            # h11 bounds only a head still incomplete; one that arrives whole in a read is not
-            self.transport.write(_HEAD_TOO_LARGE)
-            self.transport.close()
-            return
-        if self._deadline is None and self.conn.their_state is h11.IDLE:
-            self._arm()  # the first byte of a new request on a kept-alive connection
-        super().data_received(data)
-        if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
-            self._disarm()  # the whole request is in
-
-    def _head_too_large(self, data: bytes) -> bool:
-        head = self.conn.trailing_data[0] + data
-        end = head.find(b"\r\n\r\n")
-        limit = self.config.h11_max_incomplete_event_size or 16 * 1024
-        return (end if end >= 0 else len(head)) > limit
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _arm(self) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(self._read_timeout, self._too_slow)
-
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-
-    def _too_slow(self) -> None:
-        self._deadline = None
-        if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
-            return
-        if self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE:
-            self.transport.write(_TIMEOUT)
-        self.transport.close()
-
-
-def _address(connection: object) -> str | None:
-    client = getattr(connection, "client", None)
-    return str(client[0]) if client else None
 
 
 def raise_fd_limit() -> int:
@@ -142,12 +47,17 @@ def raise_fd_limit() -> int:
     return soft
 
 
-def server_config(app: Any, settings: Settings, **kwargs: Any) -> Config:
-    """A uvicorn Config with the settings' socket limits (the cap kept below the fd limit)."""
+def server_config(
+    app: Any, settings: Settings, *, http: type[asyncio.Protocol] | None = None, **kwargs: Any
+) -> Config:
+    """A uvicorn Config with the settings' socket limits (the cap kept below the fd limit),
+    serving with `http` (default: httptools' guarded protocol where installed, else h11's)
+    on uvloop where installed."""
     cap = max(1, min(settings.max_connections, raise_fd_limit() - _FD_RESERVE))
     config = Config(
         app,
-        http=GuardedH11Protocol,
+        http=http or best_protocol(),
+        loop=best_loop(),
         timeout_keep_alive=max(1, round(settings.keep_alive_timeout_s)),
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_graceful_shutdown=5,
@@ -267,12 +177,28 @@ def run_server(
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """The workers' shared socket. Made with IPPROTO_TCP (uvicorn's own has protocol 0, so
+    """The workers' listening socket. Made with IPPROTO_TCP (uvicorn's own has protocol 0, so
     asyncio never sets TCP_NODELAY on its connections and a small answer waits out the
-    client's delayed ACK, about 40 ms)."""
+    client's delayed ACK, about 40 ms).
+
+    Where the system has SO_REUSEPORT (Linux, the BSDs, macOS) it is a `ReusePortListener`:
+    each worker process listens on a socket of its own on the same port, and the kernel spreads
+    new connections over them. With one shared socket, whichever worker wakes first accepts
+    every connection waiting, so on a busy machine a handful of keep-alive clients can all land
+    on one worker while the other idles (the api-load benchmark saw 100%/0% splits).
+    """
+    if hasattr(socket, "SO_REUSEPORT"):
+        return ReusePortListener.bound(host, port)
+    shared: socket.socket = _bound(socket.socket, host, port, reuse_port=False)
+    return shared
+
+
+def _bound(kind: type[socket.socket], host: str, port: int, *, reuse_port: bool) -> Any:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock = kind(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host.strip("[]"), port))
     except OSError:
@@ -280,3 +206,22 @@ def listening_socket(host: str, port: int) -> socket.socket:
         raise
     sock.set_inheritable(True)
     return sock
+
+
+class ReusePortListener(socket.socket):
+    """A socket bound with SO_REUSEPORT that, handed to a worker process (pickled, as uvicorn
+    hands its sockets over), arrives there as a new socket of the worker's own bound to the
+    same address, not as a duplicate of this one. The parent's stays bound but never listens,
+    so it takes no connections; it holds the port between worker restarts."""
+
+    address: tuple[str, int]
+
+    @classmethod
+    def bound(cls, host: str, port: int) -> ReusePortListener:
+        """A new listener bound to `host`:`port` (the port free or held by listeners like it)."""
+        sock: ReusePortListener = _bound(cls, host, port, reuse_port=True)
+        sock.address = (host, sock.getsockname()[1])  # the port bound, if 0 was asked
+        return sock
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (ReusePortListener.bound, self.address)

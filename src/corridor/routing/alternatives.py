@@ -9,6 +9,7 @@ each corridor it reached: bounded work, where the former planner replanned up to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,18 @@ U64 = npt.NDArray[np.uint64]
 PER_VERTEX = 8  # corridor prefixes kept per vertex: bounds the work at about 8x one search
 _BASE = 1_000_003
 _MASK = (1 << 64) - 1
+# a network's signatures, made on its first query: they depend on the (immutable) network alone
+_SIGNATURES: WeakKeyDictionary[Network, Signatures] = WeakKeyDictionary()
+
+
+def network_signatures(network: Network) -> Signatures:
+    """`edge_signatures(network)`, computed once per network (it is immutable) and kept while
+    the network lives. Callers must not write to the arrays (left writable: numba compiles
+    read-only arrays as another type)."""
+    found = _SIGNATURES.get(network)
+    if found is None:
+        found = _SIGNATURES[network] = edge_signatures(network)
+    return found
 
 
 def edge_signatures(network: Network) -> Signatures:
@@ -80,9 +93,12 @@ def _nodes(network: Network, edges: Sequence[int]) -> list[int]:
     g = network.graph
     if not edges:
         return []
-    at = np.asarray(edges, dtype=np.int64)
-    nodes = np.concatenate([g.src_node[at[:1]], g.dst_node[at]])
-    return nodes[np.r_[True, nodes[1:] != nodes[:-1]]].tolist()  # type: ignore[no-any-return]
+    heads: list[int] = g.dst_node[np.asarray(edges, dtype=np.int64)].tolist()
+    out = [int(g.src_node[edges[0]])]
+    for node in heads:  # a plain loop: cheaper than numpy's masks on paths this short
+        if node != out[-1]:
+            out.append(node)
+    return out
 
 
 def _revisits(nodes: Sequence[int]) -> bool:
@@ -124,7 +140,7 @@ def corridor_candidates(
     a corridor that leaves a country and comes back comes last. A path through a node twice is
     dropped, and so is one re-entering a country that no shown route re-enters.
     """
-    signatures = edge_signatures(network)
+    signatures = network_signatures(network)
     covered = [signature_of(signatures, p.edges) for p in shown]
     found = corridor_paths(
         space, sources, targets, start, criteria, signatures, covered, max_transfers,

@@ -102,6 +102,20 @@ def _seed(
     alive[lid] = 1
 
 
+def _leave(
+    t: float, t90: float, e: int, ncomp: int, schedule: I32, tt_offsets: I64, tt_hours: F64
+) -> tuple[float, float]:
+    """When a label ready at `t` (P90 clock `t90`) leaves along edge `e`: at once, or at the
+    edge's next departure (the P90 clock's own, with `ncomp` > 3)."""
+    s = schedule[e]
+    if s < 0:
+        return t, t90
+    leave = next_departure(t, tt_hours, tt_offsets[s], tt_offsets[s + 1])
+    if ncomp > 3:
+        return leave, next_departure(t90, tt_hours, tt_offsets[s], tt_offsets[s + 1])
+    return leave, t90
+
+
 def _heap_less(val: F64, order: I64, ncomp: int, a: int, b: int) -> bool:
     for j in range(ncomp):
         x = val[a, order[j]]
@@ -441,13 +455,7 @@ def run(
             if capped and k > max_transfers:
                 continue
             v = dst[e]
-            s = schedule[e]
-            leave = t
-            leave90 = t90
-            if s >= 0:
-                leave = next_departure(t, tt_hours, tt_offsets[s], tt_offsets[s + 1])
-                if ncomp > 3:
-                    leave90 = next_departure(t90, tt_hours, tt_offsets[s], tt_offsets[s + 1])
+            leave, leave90 = _leave(t, t90, e, ncomp, schedule, tt_offsets, tt_hours)
             lid = counters[N_LABELS]
             vertex[lid] = v
             val[lid, TIME] = leave + weights[e, TIME]
@@ -617,13 +625,7 @@ def run_corridors(
             v = dst[e]
             if bounds[v, TIME] == np.inf:
                 continue
-            s = schedule[e]
-            leave = t
-            leave90 = t90
-            if s >= 0:
-                leave = next_departure(t, tt_hours, tt_offsets[s], tt_offsets[s + 1])
-                if ncomp > 3:
-                    leave90 = next_departure(t90, tt_hours, tt_offsets[s], tt_offsets[s + 1])
+            leave, leave90 = _leave(t, t90, e, ncomp, schedule, tt_offsets, tt_hours)
             lid = counters[N_LABELS]
             vertex[lid] = v
             val[lid, TIME] = leave + weights[e, TIME]
@@ -681,6 +683,7 @@ def chains(parent: I32, edge_of: I32, lids: I64) -> tuple[I64, I64]:
 _HELPERS = (
     "next_departure",
     "_seed",
+    "_leave",
     "_heap_less",
     "_heap_push",
     "_heap_pop",

@@ -52,6 +52,7 @@ def route_from_path(
     # per-edge figures read once for the whole path: numpy scalar indexing per leg is slow
     index = np.asarray(path.edges, dtype=np.int64)
     kinds, refs = g.kind[index].tolist(), g.ref[index].tolist()
+    reverse, crossdir = g.reverse[index].tolist(), g.crossdir[index].tolist()
     figures = dict(
         zip(
             path.edges,
@@ -67,9 +68,10 @@ def route_from_path(
     moments: dict[float, datetime] = {}  # a leg arrives when the next departs: convert once
 
     def moment(hours: float) -> datetime:
-        if hours not in moments:
-            moments[hours] = to_datetime(hours)
-        return moments[hours]
+        found = moments.get(hours)
+        if found is None:
+            found = moments[hours] = to_datetime(hours)
+        return found
 
     def leg(
         kind: str,
@@ -89,16 +91,13 @@ def route_from_path(
                 detail, ref)
         )  # fmt: skip
 
-    for edge, kind, ref, ready, depart, arrive in zip(
-        path.edges, kinds, refs, path.ready, path.depart, path.arrive, strict=True
-    ):
+    for edge, kind, ref, backwards, direction, ready, depart, arrive in zip(
+        path.edges, kinds, refs, reverse, crossdir, path.ready, path.depart, path.arrive,
+        strict=True,
+    ):  # fmt: skip
         if kind == MOVE:
             link = network.links[ref]
-            a, b = (
-                (link.to_node, link.from_node)
-                if g.reverse[edge]
-                else (link.from_node, link.to_node)
-            )
+            a, b = (link.to_node, link.from_node) if backwards else (link.from_node, link.to_node)
             if depart > ready + _WAIT_SLACK:
                 services = g.schedule_services[int(g.schedule[edge])]
                 leg(
@@ -128,13 +127,13 @@ def route_from_path(
             )
             nodes.append(b)
         elif kind == BORDER:
-            d = g.crossing_directions[int(g.crossdir[edge])]
+            d = g.crossing_directions[direction]
             link = network.links[d.link]
             a, b = (link.to_node, link.from_node) if d.reverse else (link.from_node, link.to_node)
             green = (
                 weights.green_lane[edge]
                 if weights.green_lane is not None
-                else g.green_lane[int(g.crossdir[edge]), cls]
+                else g.green_lane[direction, cls]
             )
             lane = ", green lane" if green else ""
             leg(

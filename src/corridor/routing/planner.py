@@ -267,7 +267,7 @@ def _resolve(network: Network, query: Query) -> _Resolved:
     constraints = query.constraints
     nodes: set[int] = set()
     crossings: set[str] = set()
-    known_crossings = set(network.crossing_ids)
+    known_crossings = set(network.crossing_ids) if constraints.avoid else set()
     for token in sorted(constraints.avoid):
         if token in known_crossings:
             crossings.add(token)

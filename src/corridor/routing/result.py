@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -18,6 +18,18 @@ LegKind = Literal["move", "wait", "transfer", "border"]
 
 def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+@lru_cache(maxsize=4096)
+def iso_utc(moment: datetime) -> str:
+    """`moment` in ISO 8601 with `Z` for UTC; memoised, as consecutive legs share their
+    instants (a leg arrives when the next departs).
+
+    >>> from datetime import UTC
+    >>> iso_utc(datetime(2026, 12, 1, 6, 30, tzinfo=UTC))
+    '2026-12-01T06:30:00Z'
+    """
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -46,18 +58,21 @@ class Leg:
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as JSON-ready values (a fresh dict each call)."""
-        return dict(self._json)
-
-    @cached_property
-    def _json(self) -> dict[str, Any]:
         # made once per leg: an answer shows each leg twice (route legs and GeoJSON features)
+        made: dict[str, Any] | None = self.__dict__.get("_json_made")
+        if made is None:
+            made = self._json()
+            object.__setattr__(self, "_json_made", made)  # a cache, not a field (frozen)
+        return dict(made)
+
+    def _json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "from": self.from_node,
             "to": self.to_node,
             "mode": self.mode,
-            "depart": self.depart.isoformat().replace("+00:00", "Z"),
-            "arrive": self.arrive.isoformat().replace("+00:00", "Z"),
+            "depart": iso_utc(self.depart),
+            "arrive": iso_utc(self.arrive),
             "hours": round(self.hours, 3),
             "distance_km": round(self.distance_km, 1),
             "cost_usd": round(self.cost_usd, 2),
@@ -120,8 +135,8 @@ class Route:
             "pareto": self.pareto,
             "dominated_by": self.dominated_by,
             "corridor": list(self.corridor),
-            "depart": self.depart.isoformat().replace("+00:00", "Z"),
-            "arrive": self.arrive.isoformat().replace("+00:00", "Z"),
+            "depart": iso_utc(self.depart),
+            "arrive": iso_utc(self.arrive),
             "transit_hours": round(self.transit_hours, 2),
             "transit_days": round(self.transit_days, 2),
             "cost_usd": round(self.cost_usd, 2),
