@@ -38,3 +38,28 @@ def test_route_lines_follow_their_links_polylines_in_the_direction_travelled(
                 assert line[here - 1 : here - 1 + len(points)] == points
                 position = here + len(points) - 2
             assert len(line) > len(route.nodes)
+
+
+def test_leg_features_are_drawn_along_their_own_link_or_straight_between_their_nodes(
+    eurasia: corridor.Network,
+) -> None:
+    result = corridor.plan(eurasia, Query("Xi'an", "Duisburg", depart=DEPART))
+    legs = [
+        f
+        for f in routes_geojson(eurasia, result)["features"]
+        if f["properties"]["feature"] == "leg"
+    ]
+    assert len(legs) == sum(len(route.legs) for route in result.routes)
+    drawn = [leg for route in result.routes for leg in route.legs]
+    for leg, feature in zip(drawn, legs, strict=True):
+        line = [tuple(p) for p in feature["geometry"]["coordinates"]]
+        a, b = eurasia.node(leg.from_node), eurasia.node(leg.to_node)
+        shape = eurasia.geometry.get(leg.ref) if leg.kind == "move" else None
+        if shape is None:
+            assert line == [(a.lon, a.lat), (b.lon, b.lat)]
+            continue
+        points = list(shape.coords)
+        if leg.from_node != eurasia.link(leg.ref).from_node:
+            points.reverse()
+        assert line == points
+        assert line[0] == (a.lon, a.lat) and line[-1] == (b.lon, b.lat)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +10,8 @@ from corridor.network.geometry import link_path
 
 if TYPE_CHECKING:
     from corridor.network.model import Network
-    from corridor.routing.result import PlanResult, Route
+    from corridor.network.records import Link
+    from corridor.routing.result import Leg, PlanResult, Route
 
 
 def network_geojson(network: Network) -> dict[str, Any]:
@@ -71,10 +71,44 @@ def _path_source(network: Network, link_id: str) -> str:
 
 def route_coordinates(network: Network, route: Route) -> list[list[float]]:
     """The route's line: each move leg along its link's polyline, in the direction travelled."""
+    return _route_line(network, route, _LinkLines(network))
+
+
+class _LinkLines:
+    """Each link's polyline as [lon, lat] lists, made once per answer and shared by features.
+
+    Routes of one answer share most of their links, and every leg is drawn twice (in its route
+    and as a feature of its own): converting each polyline once is most of the GeoJSON's cost.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self._network = network
+        self._lines: dict[tuple[str, bool], list[list[float]]] = {}
+
+    def __call__(self, link: Link, reverse: bool) -> list[list[float]]:
+        key = (link.link_id, reverse)
+        line = self._lines.get(key)
+        if line is None:
+            path = link_path(self._network, link, reverse=reverse)
+            line = self._lines[key] = [[lon, lat] for lon, lat in path]
+        return line
+
+    def leg(self, leg: Leg) -> list[list[float]]:
+        """As `corridor.network.lines.leg_line`: the link's line, else the straight one."""
+        network = self._network
+        if leg.ref in network.link_index:
+            link = network.link(leg.ref)
+            if {leg.from_node, leg.to_node} == {link.from_node, link.to_node}:
+                return self(link, leg.from_node == link.to_node)
+        a, b = network.node(leg.from_node), network.node(leg.to_node)
+        return [[a.lon, a.lat], [b.lon, b.lat]]
+
+
+def _route_line(network: Network, route: Route, lines: _LinkLines) -> list[list[float]]:
     if not route.nodes:
         return []
     first = network.node(route.nodes[0])
-    last: tuple[float, float] = (first.lon, first.lat)
+    last = [first.lon, first.lat]
     points = [last]
     links = network.link_index
     for leg in route.legs:
@@ -82,11 +116,11 @@ def route_coordinates(network: Network, route: Route) -> list[list[float]]:
             continue
         link = network.link(leg.ref)
         reverse = leg.from_node == link.to_node and leg.from_node != link.from_node
-        for point in link_path(network, link, reverse=reverse):
+        for point in lines(link, reverse):
             if point != last:
                 points.append(point)
                 last = point
-    return [[lon, lat] for lon, lat in points]
+    return points
 
 
 def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
@@ -98,8 +132,7 @@ def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
     GeoPackage or shapefile keeps every figure as a column. Lines come from
     `corridor.network.lines`.
     """
-    from corridor.network.lines import leg_line
-
+    lines = _LinkLines(network)  # polylines shared by every feature of this answer
     features = []
     for rank, route in enumerate(result.routes, start=1):
         props = route.to_dict(legs=False)
@@ -109,23 +142,22 @@ def routes_geojson(network: Network, result: PlanResult) -> dict[str, Any]:
         features.append(
             _line(
                 {"feature": "route", "rank": rank, **props},
-                route_coordinates(network, route),
+                _route_line(network, route, lines),
             )
         )
     for rank, route in enumerate(result.routes, start=1):
         for i, leg in enumerate(route.legs, start=1):
-            line = leg_line(network, leg.from_node, leg.to_node, leg.ref)
-            features.append(
-                _line({"feature": "leg", "rank": rank, "leg": i, **leg.to_dict()}, line)
-            )
+            properties = {"feature": "leg", "rank": rank, "leg": i, **leg.to_dict()}
+            features.append(_line(properties, lines.leg(leg)))
     bare = replace(result, routes=(), understood=None)  # the header without its routes
     header = {k: v for k, v in bare.to_dict().items() if k != "routes"}
     return {"type": "FeatureCollection", "properties": header, "features": features}
 
 
-def _line(properties: dict[str, Any], points: Sequence[Sequence[float]]) -> dict[str, Any]:
+def _line(properties: dict[str, Any], points: list[list[float]]) -> dict[str, Any]:
+    # the points are shared with other features of the answer: read them, never change them
     return {
         "type": "Feature",
-        "geometry": {"type": "LineString", "coordinates": [list(p) for p in points]},
+        "geometry": {"type": "LineString", "coordinates": points},
         "properties": properties,
     }
