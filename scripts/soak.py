@@ -909,6 +909,8 @@ async def ask_owner(
                 await asyncio.sleep(0.2)
                 continue
             if _owner(ctx, probe) != owner:
+                # the other worker took it: the owner may be busy planning, give it a moment
+                await asyncio.sleep(0.25)
                 continue
             try:
                 answer = await http.request(method, path)
