@@ -18,8 +18,10 @@ Meanwhile it samples every server process's RSS and the health latency. When the
 checks, and exits 1 if any check fails:
 
 - health answers in under 100 ms (median of 50 requests, each on a new connection);
-- memory is flat: per worker process lifetime of at least `--fit-minutes`, the slope of RSS over
-  the last two thirds of its life is within +-`--max-slope` MB/min;
+- memory is flat once warm: for every worker process that lived at least `--fit-minutes`, the
+  least-squares slope of its RSS over the part of its life after `--judge-after` (a fraction,
+  default the second half: the first covers loading, warming and filling the bounded caches) is
+  within +-`--max-slope` MB/min; a run in which no worker lived that long fails the check;
 - nothing acknowledged is lost: every shipment whose save got 201 reads back, and every job that
   got 202 ends done, failed or cancelled (jobs of a process that was killed are gone with it, as
   documented, and reported apart);
@@ -95,6 +97,7 @@ class Plan:
     jobs_per_storm: int
     sample_every_s: float
     fit_minutes: float
+    judge_after: float  # the fraction of a worker's life after which its RSS must be flat
     max_slope_mb_min: float
     db_down_s: float
     seed: int
@@ -111,7 +114,10 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--db", choices=("auto", "postgresql", "sqlite"), default="auto")
     parser.add_argument("--out", type=Path, default=Path("build/soak"))
-    parser.add_argument("--fit-minutes", type=float, default=5.0)
+    parser.add_argument("--fit-minutes", type=float, default=5.0, help="shortest life judged")
+    parser.add_argument(
+        "--judge-after", type=float, default=0.5, help="fraction of a life that is warm-up"
+    )
     parser.add_argument("--max-slope", type=float, default=1.0, help="MB/min, memory check")
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
@@ -131,6 +137,7 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
             jobs_per_storm=6,
             sample_every_s=1.0,
             fit_minutes=args.fit_minutes,
+            judge_after=args.judge_after,
             max_slope_mb_min=args.max_slope,
             db_down_s=1.0,
             seed=args.seed,
@@ -150,6 +157,7 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
         jobs_per_storm=12,
         sample_every_s=3.0,
         fit_minutes=args.fit_minutes,
+        judge_after=args.judge_after,
         max_slope_mb_min=args.max_slope,
         db_down_s=20.0,
         seed=args.seed,
@@ -901,6 +909,8 @@ async def ask_owner(
                 await asyncio.sleep(0.2)
                 continue
             if _owner(ctx, probe) != owner:
+                # the other worker took it: the owner may be busy planning, give it a moment
+                await asyncio.sleep(0.25)
                 continue
             try:
                 answer = await http.request(method, path)
@@ -1191,15 +1201,16 @@ async def read_back(ctx: Context) -> dict[str, int]:
 # --- checks --------------------------------------------------------------------------------------
 
 
-def slope_mb_per_min(samples: list[tuple[float, int]]) -> float | None:
-    """Least-squares slope of RSS over the last two thirds of the samples, in MB/min.
+def slope_mb_per_min(samples: list[tuple[float, int]], after: float = 0.5) -> float | None:
+    """Least-squares slope of RSS over the samples after the fraction `after` of their span, in
+    MB/min (None with fewer than 3 samples there).
 
     >>> round(slope_mb_per_min([(60.0 * i, 1_000_000 * (100 + 2 * i)) for i in range(9)]), 3)
     2.0
     """
     if len(samples) < 3:
         return None
-    start = samples[0][0] + (samples[-1][0] - samples[0][0]) / 3
+    start = samples[0][0] + (samples[-1][0] - samples[0][0]) * after
     tail = [(t, r) for t, r in samples if t >= start]
     if len(tail) < 3:
         return None
@@ -1213,14 +1224,19 @@ def slope_mb_per_min(samples: list[tuple[float, int]]) -> float | None:
 
 
 def memory_table(plan: Plan, log: Log) -> tuple[list[dict[str, Any]], bool]:
+    """A row per server process; flat when every worker judged is flat, and one was judged."""
     rows = []
     flat = True
+    judged_any = False
     for pid, samples in sorted(log.rss.items(), key=lambda kv: kv[1][0][0]):
         life = (samples[-1][0] - samples[0][0]) / 60.0
-        slope = slope_mb_per_min(samples)
+        slope = slope_mb_per_min(samples, plan.judge_after)
         judged = log.roles.get(pid) == "worker" and life >= plan.fit_minutes
         ok = not judged or (slope is not None and abs(slope) <= plan.max_slope_mb_min)
         flat &= ok
+        judged_any |= judged
+        warm_from = samples[0][0] + (samples[-1][0] - samples[0][0]) * plan.judge_after
+        warm = [r for t, r in samples if t >= warm_from]
         rows.append(
             {
                 "pid": pid,
@@ -1231,6 +1247,9 @@ def memory_table(plan: Plan, log: Log) -> tuple[list[dict[str, Any]], bool]:
                 "peak_mb": round(max(r for _, r in samples) / 1e6, 1),
                 "end_mb": round(samples[-1][1] / 1e6, 1),
                 "slope_mb_min": None if slope is None else round(slope, 3),
+                "judged_from_s": round(warm_from, 1),
+                "warm_min_mb": round(min(warm) / 1e6, 1),
+                "warm_max_mb": round(max(warm) / 1e6, 1),
                 "judged": judged,
                 "ok": ok,
                 # one sample a minute: [seconds into the run, MB]
@@ -1241,7 +1260,7 @@ def memory_table(plan: Plan, log: Log) -> tuple[list[dict[str, Any]], bool]:
                 ],
             }
         )
-    return rows, flat
+    return rows, flat and judged_any
 
 
 def classify_5xx(log: Log, outcome: Outcome) -> str:
@@ -1468,14 +1487,18 @@ def print_summary(report: dict[str, Any]) -> None:
             f"{row['transport_errors']:>7}{_fmt(row['p50_ms_2xx']):>9}{_fmt(row['p99_ms_2xx']):>9}"
         )
     print(
-        f"\n{'process':<20}{'minutes':>8}{'start MB':>10}{'peak MB':>9}{'end MB':>8}{'MB/min':>8}"
+        f"\n{'process':<20}{'minutes':>8}{'start MB':>10}{'peak MB':>9}{'end MB':>8}"
+        f"{'warm MB':>14}{'MB/min':>8}"
     )
     for row in report["memory"]:
-        mark = "" if row["ok"] else "  <-- not flat"
+        mark = ("" if row["ok"] else "  <-- not flat") if row["judged"] else "  (not judged)"
+        warm = f"{row['warm_min_mb']}-{row['warm_max_mb']}"
         print(
             f"{row['role'] + ' ' + str(row['pid']):<20}{row['minutes']:>8}{row['start_mb']:>10}"
-            f"{row['peak_mb']:>9}{row['end_mb']:>8}{_fmt(row['slope_mb_min']):>8}{mark}"
+            f"{row['peak_mb']:>9}{row['end_mb']:>8}{warm:>14}{_fmt(row['slope_mb_min']):>8}{mark}"
         )
+    if not any(row["judged"] for row in report["memory"]):
+        print("memory: no worker lived --fit-minutes, so none was judged (memory_flat fails)")
     h = report["health"]
     print(f"\nhealth after load: median {h['final_median_ms']} ms, p90 {h['final_p90_ms']} ms "
           f"({h['final_answered']}); under load: median {h['under_load_median_ms']} ms, "

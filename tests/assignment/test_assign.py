@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import corridor
 from corridor.assignment import assign, read_demand
-from corridor.assignment.model import CapacityRow, capacity_rows
+from corridor.assignment.model import CapacityRow
 from corridor.errors import InputFileError, QueryError
+from corridor.network.expanded import MOVE, TRANSFER
 from corridor.network.loader import bundled_path
 from corridor.routing.odset import ODPair, default_od_path
 
@@ -78,11 +79,48 @@ def test_routes_of_each_pair_add_up_to_what_it_served(
             assert r.nodes[0] == od.origin and r.nodes[-1] == od.destination
 
 
-def test_shadow_price_is_the_objective_saved_by_one_more_teu_of_capacity(
-    eurasia: corridor.Network, demand: tuple[ODPair, ...]
+def own_capacity_rows(net: corridor.Network) -> list[CapacityRow]:
+    """Capacity rows built here from the records, not by the code under test: each link
+    direction's declared TEU/week (the reverse figure, else the forward one, for to->from) on its
+    MOVE edge, and each terminal's on the TRANSFER edges of its transfer row."""
+    g = net.graph
+    rows = []
+    for li, lk in enumerate(net.links):
+        for rev in (False, True):
+            declared = lk.capacity_teu_per_week
+            if rev and lk.capacity_reverse_teu_per_week is not None:
+                declared = lk.capacity_reverse_teu_per_week
+            edges = np.flatnonzero((g.kind == MOVE) & (g.ref == li) & (g.reverse == rev))
+            if declared is not None and edges.size:
+                rows.append(CapacityRow("link", lk.link_id, lk.link_id, str(rev), edges, declared))
+    for ti, t in enumerate(net.transfers):
+        edges = np.flatnonzero((g.kind == TRANSFER) & (g.ref == ti))
+        if t.capacity_teu_per_week is not None:
+            name = f"{t.node_id} {t.from_layer}-{t.to_layer}"
+            rows.append(CapacityRow("terminal", name, name, "both", edges, t.capacity_teu_per_week))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rows(eurasia: corridor.Network) -> list[CapacityRow]:
+    return own_capacity_rows(eurasia)
+
+
+def test_the_test_capacities_bind_somewhere_on_the_shipped_demand(
+    eurasia: corridor.Network, demand: tuple[ODPair, ...], rows: list[CapacityRow]
 ) -> None:
-    rows = capacity_rows(eurasia)
     base = assign(eurasia, demand, capacities=rows)
+    assert [f.facility_id for f in base.constraints] == [r.facility_id for r in rows]
+    assert any(f.binding for f in base.constraints)
+    for f, row in zip(base.constraints, rows, strict=True):
+        assert f.flow_teu <= row.capacity * (1 + 1e-7) + 1e-6
+
+
+def test_shadow_price_is_the_objective_saved_by_one_more_teu_of_capacity(
+    eurasia: corridor.Network, demand: tuple[ODPair, ...], rows: list[CapacityRow]
+) -> None:
+    base = assign(eurasia, demand, capacities=rows)
+    checked = 0
     for i, f in enumerate(base.constraints):
         if not f.binding:
             continue
@@ -90,14 +128,18 @@ def test_shadow_price_is_the_objective_saved_by_one_more_teu_of_capacity(
         widened[i] = dataclasses.replace(rows[i], capacity=rows[i].capacity + 1.0)
         saved = base.objective_usd - assign(eurasia, demand, capacities=widened).objective_usd
         assert saved == pytest.approx(f.shadow_price_usd, rel=1e-6, abs=1e-4)
+        checked += 1
+    assert checked > 0
 
 
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_raising_a_capacity_never_raises_the_optimal_cost(
-    eurasia: corridor.Network, demand: tuple[ODPair, ...], data: st.DataObject
+    eurasia: corridor.Network,
+    demand: tuple[ODPair, ...],
+    rows: list[CapacityRow],
+    data: st.DataObject,
 ) -> None:
-    rows = capacity_rows(eurasia)
     scale = data.draw(st.sampled_from([1.0, 2.0, 3.0]), label="demand scale")
     scaled = [dataclasses.replace(p, teu_per_week=scale * (p.teu_per_week or 0)) for p in demand]
     i = data.draw(st.integers(0, len(rows) - 1), label="capacity")
@@ -132,8 +174,7 @@ def test_demand_beyond_every_route_is_reported_unserved(tiny_copy: Path) -> None
 def test_bulk_commodity_in_demand_is_refused_with_its_row(tmp_path: Path, tiny_copy: Path) -> None:
     net = corridor.load_network(tiny_copy)
     bulk = [c.commodity for c in net.commodities if c.unit == "tonne"]
-    if not bulk:
-        pytest.skip("the tiny network has no bulk commodity")
+    assert bulk, "the tiny fixture must keep a bulk commodity for this test"
     nodes = [n.node_id for n in net.nodes]
     file = tmp_path / "d.csv"
     file.write_text(

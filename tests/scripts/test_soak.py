@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,18 +83,50 @@ def test_the_smoke_soak_survives_crashes_and_loses_nothing(
 
 @settings(max_examples=50, deadline=None)
 @given(
-    st.lists(st.floats(-1e3, 1e3), min_size=6, max_size=40),
+    st.lists(st.floats(-1e3, 1e3), min_size=8, max_size=40),
     st.floats(-50, 50),
+    st.floats(0.0, 0.7),
 )
-def test_the_memory_slope_is_the_least_squares_fit_of_the_last_two_thirds(
-    soak: ModuleType, noise: list[float], mb_per_min: float
+def test_the_memory_slope_is_the_least_squares_fit_after_the_warm_up(
+    soak: ModuleType, noise: list[float], mb_per_min: float, after: float
 ) -> None:
     times = [30.0 * i for i in range(len(noise))]
     samples = [
         (t, int(2e8 + mb_per_min * 1e6 * t / 60 + n * 1e3))
         for t, n in zip(times, noise, strict=True)
     ]
-    start = times[0] + (times[-1] - times[0]) / 3
+    start = times[0] + (times[-1] - times[0]) * after
     tail = [(t, r) for t, r in samples if t >= start]
     expected = np.polyfit([t for t, _ in tail], [r for _, r in tail], 1)[0] * 60 / 1e6
-    assert soak.slope_mb_per_min(samples) == pytest.approx(expected, abs=1e-6)
+    assert soak.slope_mb_per_min(samples, after) == pytest.approx(expected, abs=1e-6)
+
+
+def _plan(soak: ModuleType, *argv: str) -> Any:
+    return soak.parse_plan(["--minutes", "30", *argv])
+
+
+def test_a_worker_that_rises_while_warming_and_then_holds_is_flat(soak: ModuleType) -> None:
+    log = soak.Log()
+    rise = [(10.0 * i, int(2e8 + 3e8 * min(1.0, i / 30))) for i in range(120)]  # 5 min rise
+    log.rss[1] = rise  # 20 minutes in all: the second half is level
+    log.roles[1] = "worker"
+    rows, flat = soak.memory_table(_plan(soak), log)
+    assert flat and rows[0]["judged"] and abs(rows[0]["slope_mb_min"]) < 1e-9
+
+
+def test_a_worker_still_climbing_when_warm_is_not_flat(soak: ModuleType) -> None:
+    log = soak.Log()
+    log.rss[1] = [(10.0 * i, int(2e8 + 2e6 * i / 6)) for i in range(120)]  # 2 MB/min
+    log.roles[1] = "worker"
+    _rows, flat = soak.memory_table(_plan(soak), log)
+    assert not flat
+
+
+def test_no_worker_living_long_enough_fails_the_memory_check(soak: ModuleType) -> None:
+    log = soak.Log()
+    log.rss[1] = [(10.0 * i, int(2e8)) for i in range(12)]  # 2 minutes, perfectly level
+    log.roles[1] = "worker"
+    rows, flat = soak.memory_table(_plan(soak), log)
+    assert not flat and not rows[0]["judged"]
+    _rows, flat = soak.memory_table(_plan(soak, "--fit-minutes", "1"), log)
+    assert flat

@@ -4,8 +4,10 @@ The planner is pure Python and numpy, so it runs in worker threads and the event
 free. A query that outlives its budget (queueing included) gets a 503 problem: still queued, it
 is dropped; already planning, its thread finishes in the background and caches the result. A
 query the queue would delay past its budget, or beyond `max_pending_queries`, is refused at
-once with `Retry-After`, so slow queries cannot pile up without bound. Results are cached by the normalized query: the
-network is immutable, so the same query always gives the same answer.
+once with `Retry-After`, so slow queries cannot pile up without bound. Answers are cached by
+the normalized query, as the encoded bodies, in a least-recently-used cache bounded in bytes
+(`result_cache_bytes`) and in entries (`result_cache_size`): the network is immutable, so the
+same query always gives the same answer, and a hit returns the very bytes the miss produced.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import dataclasses
 import math
 import threading
 import time
-from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
+from corridor.api.cache import ByteLRU
 from corridor.api.encoding import to_json
 from corridor.api.problems import ApiProblem, from_corridor_error
 from corridor.api.schemas import RouteRequest
@@ -44,7 +46,9 @@ class RoutePlanner:
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pending = 0
-        self._cache: OrderedDict[CacheKey, bytes] = OrderedDict()
+        self._cache: ByteLRU[CacheKey] = ByteLRU(
+            settings.result_cache_bytes, settings.result_cache_size
+        )
         self._cpu_s = 0.0  # moving mean of a query's CPU time: the queue's drain rate
 
     async def plan_json(self, request: RouteRequest, *, prefix: str = "") -> bytes:
@@ -57,11 +61,10 @@ class RoutePlanner:
         # "now" is fixed to the minute here, so the cache key and the answer agree
         query = dataclasses.replace(query, depart=query.departure())
         key: CacheKey = (query, request.reliability_samples(), request.seed, request.deadline)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
             # the threads share one interpreter: the queue drains at about one query's CPU time
             # each, so a query that would wait past its budget is shed at once (docs/api.md)
             wait = self._pending * self._cpu_s
@@ -140,11 +143,13 @@ class RoutePlanner:
         if truncated:
             body["truncated"] = True
         content = to_json(body)
-        with self._lock:
-            self._cache[key] = content
-            while len(self._cache) > self._settings.result_cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(key, content)
         return content
+
+    @property
+    def cache(self) -> ByteLRU[CacheKey]:
+        """The result cache (read its size with `used_bytes` and `len`)."""
+        return self._cache
 
     def shutdown(self) -> None:
         """Cancel queued queries; a later query starts a new pool."""

@@ -9,6 +9,10 @@ from pathlib import Path
 from corridor.errors import CorridorError
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+MIB = 1024 * 1024
+# the result cache's documented ranges (docs/api.md "Limits"); 0 turns the cache off
+RESULT_CACHE_SIZE_RANGE = (0, 100_000)  # answers
+RESULT_CACHE_BYTES_RANGE = (0, 4096 * MIB)  # their encoded bodies, each charged 2 KiB more
 
 
 def is_loopback(host: str) -> bool:
@@ -43,7 +47,10 @@ class Settings:
     max_routes: int = 50  # a result with more routes is cut to this many (`truncated: true`)
     plan_threads: int = 4
     max_pending_queries: int = 64  # queries planning or waiting; more get 503
-    result_cache_size: int = 512  # plan results kept per server (the network is immutable)
+    # answers kept per process, least recently used dropped first (the network is immutable):
+    # at most this many, and at most this many bytes of encoded bodies (corridor.api.cache)
+    result_cache_size: int = 512
+    result_cache_bytes: int = 64 * MIB
     job_threads: int = 1
     max_jobs: int = 100  # finished jobs kept in memory, oldest dropped first
     max_active_jobs: int = 8  # jobs queued or running; more get 503
@@ -64,6 +71,8 @@ class Settings:
         return ()
 
     def __post_init__(self) -> None:
+        _check_whole("result_cache_size", self.result_cache_size, RESULT_CACHE_SIZE_RANGE)
+        _check_whole("result_cache_bytes", self.result_cache_bytes, RESULT_CACHE_BYTES_RANGE)
         if self.token is not None and not self.token.strip():
             raise CorridorError("the API token is empty; pass a non-empty --token")
         if not is_loopback(self.host) and self.token is None:
@@ -71,3 +80,12 @@ class Settings:
                 f"binding {self.host} exposes the API beyond this machine; "
                 "set an API token (--token or CORRIDOR_API_TOKEN)"
             )
+
+
+def _check_whole(name: str, value: object, bounds: tuple[int, int]) -> None:
+    """Raise a CorridorError naming the setting unless `value` is a whole number in `bounds`."""
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise CorridorError(
+            f"setting {name}: expected a whole number from {low:,} to {high:,}, got {value!r}"
+        )

@@ -53,6 +53,12 @@ def _stamp(folder: Path) -> tuple[_Stamp, ...]:
     return tuple(_file_stamp(f) for f in sorted(folder.iterdir()) if f.is_file())
 
 
+def forget_opened() -> None:
+    """Drop every network `NetworkSpec.open` keeps in this process (the API does so after a job
+    whose scenario file was temporary: no later call can name that file again)."""
+    _open.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _open(
     path: str | None,

@@ -27,11 +27,12 @@ from corridor.api.problems import ApiProblem, not_found
 from corridor.api.routers import GUARDED, problems
 from corridor.api.routers.scenarios import check_scenario_text
 from corridor.api.schemas import JobCreated, JobOut, ScenarioText, valid_departure
-from corridor.batch.spec import NetworkSpec
+from corridor.batch.spec import NetworkSpec, forget_opened
 from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.scenarios import load_scenario
 from corridor.scenarios.compare import compare
 from corridor.scenarios.criticality import KINDS, ElementKind, criticality
+from corridor.scenarios.optima import searches_for
 from corridor.store import repository
 
 
@@ -116,14 +117,22 @@ def _invalid(field: str, message: str) -> ApiProblem:
 
 @contextmanager
 def _scenario_file(text: str | None) -> Iterator[tuple[str, ...]]:
-    """The scenario as a file (what NetworkSpec and load_scenario take), for one job."""
+    """The scenario as a file (what NetworkSpec and load_scenario take), for one job.
+
+    The networks a scenario job builds are cached per process (`NetworkSpec.open`,
+    `searches_for`, a few each) under a file no later job can name again, so they are dropped
+    when the job ends: a storm of scenario jobs cannot keep the worker's memory growing."""
     if text is None:
         yield ()
         return
-    with TemporaryDirectory(prefix="corridor-job-") as folder:
-        path = FilePath(folder) / "scenario.toml"
-        path.write_text(text, encoding="utf-8")
-        yield (str(path),)
+    try:
+        with TemporaryDirectory(prefix="corridor-job-") as folder:
+            path = FilePath(folder) / "scenario.toml"
+            path.write_text(text, encoding="utf-8")
+            yield (str(path),)
+    finally:
+        forget_opened()
+        searches_for.cache_clear()
 
 
 def _fraction(progress: Progress) -> Callable[[int, int], None]:
@@ -145,16 +154,16 @@ def start_compare(body: CompareIn, context: Context, request: Request) -> dict[s
     def work(progress: Progress) -> Any:
         with _scenario_file(text) as paths:
             scenario = load_scenario(paths[0], network)
-        result = compare(
-            network,
-            scenario,
-            pairs,
-            depart=body.depart,
-            alternatives=body.alternatives,
-            samples=body.samples,
-            progress=False,
-            on_progress=_fraction(progress),
-        )
+            result = compare(
+                network,
+                scenario,
+                pairs,
+                depart=body.depart,
+                alternatives=body.alternatives,
+                samples=body.samples,
+                progress=False,
+                on_progress=_fraction(progress),
+            )
         return result.to_dict()
 
     return {"id": context.jobs.submit("compare", work, _client(request))}
