@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from corridor.batch.executor import ProgressCallback, map_tasks
 from corridor.batch.spec import NetworkSpec
@@ -335,7 +335,10 @@ def criticality(
         for task, part in zip(tasks, results, strict=True)
         for (element, _), result in zip(task.items, part, strict=True)
     }
-    losses = [_loss(network, element, pairs, base, found.get(element, ())) for element in targets]
+    names = _names(network)
+    losses = [
+        _loss(element, names[element], pairs, base, found.get(element)) for element in targets
+    ]
     return Criticality(
         network=f"{network.name} {network.version}",
         depart=depart,
@@ -351,7 +354,12 @@ def criticality(
 def _elements(network: Network, kinds: Iterable[str]) -> tuple[Element, ...]:
     """`elements(network, kinds)`, taken from the network's cached closure index."""
     wanted = _kinds(kinds)
-    return tuple(e for e in closures_of(network).elements if e[0] in wanted)  # type: ignore[misc]
+    return tuple(e for e in _every(network) if e[0] in wanted)
+
+
+def _every(network: Network) -> tuple[Element, ...]:
+    """Every element of `network`, in `elements`' order (the closure index's rows)."""
+    return cast(tuple[Element, ...], closures_of(network).elements)
 
 
 def _jobs(
@@ -394,7 +402,8 @@ def _baseline(
     network: Network, pairs: Sequence[ODPair], depart: datetime
 ) -> tuple[dict[Replan, float], dict[tuple[str, str], list[Replan]], float]:
     """Each OD's fastest and cheapest value, the (OD, criterion) runs each element carries (those
-    whose baseline path it touches), and the median seconds of one search."""
+    whose baseline path it touches), and the median seconds of one search (what a replan costs,
+    for `worth_processes`: the lower bounds, computed once per OD, are not in it)."""
     base: dict[Replan, float] = {}
     users: dict[tuple[str, str], list[Replan]] = {}
     seconds = [0.0]
@@ -404,6 +413,7 @@ def _baseline(
         od = _od(network, pair, depart)
         if od is None:
             continue
+        od.weighted.space.bounds(od.targets)  # once per OD: kept out of the per-search time
         for criterion in ("time", "cost"):
             started = time.perf_counter()
             best = planners.of(od).best(od, criterion)
@@ -428,13 +438,21 @@ def worth_processes(workers: int, seconds_here: float) -> bool:
     return workers > 1 and seconds_here > PROCESS_START_S
 
 
+@lru_cache(maxsize=8)
+def _names(network: Network) -> dict[Element, str]:
+    """`element_name` of every element of `network`, kept per process while it lives."""
+    return {element: element_name(network, element) for element in _every(network)}
+
+
 def _loss(
-    network: Network,
     element: Element,
+    name: str,
     pairs: Sequence[ODPair],
     base: dict[tuple[int, str], float],
-    replanned: Iterable[tuple[int, str, float | None]],
+    replanned: Iterable[tuple[int, str, float | None]] | None,
 ) -> ElementLoss:
+    if not replanned:  # on no baseline path: no loss
+        return ElementLoss(element[0], element[1], name, 0, 0.0, 0.0, 0.0, 0)
     values = list(replanned)
     cut = {k for k, _, value in values if value is None}
     extra = {"time": 0.0, "cost": 0.0}
@@ -449,7 +467,7 @@ def _loss(
     return ElementLoss(
         kind=element[0],
         element_id=element[1],
-        name=element_name(network, element),
+        name=name,
         ods_cut=len(cut),
         demand_cut=sum(weight_of(pairs[k]) for k in cut),
         extra_hours=extra["time"],
