@@ -113,7 +113,10 @@ def closure_index(network: Network, elements: Sequence[Element]) -> ClosureIndex
             continue
         links = sorted(_links_of(network, kind, ident, groups))
         found = [link_edges[link_ptr[li] : link_ptr[li + 1]] for li in links]
-        parts.append(np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64))
+        if len(found) == 1:
+            parts.append(found[0])  # one link's edges: sorted and distinct already
+        else:
+            parts.append(np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64))
     ptr = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=ptr[1:])
     edges = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
