@@ -452,7 +452,7 @@ def _loss(
     replanned: Iterable[tuple[int, str, float | None]] | None,
 ) -> ElementLoss:
     if not replanned:  # on no baseline path: no loss
-        return ElementLoss(element[0], element[1], name, 0, 0.0, 0.0, 0.0, 0)
+        return ElementLoss(element[0], element[1], name, 0, 0, 0.0, 0.0, 0)
     values = list(replanned)
     cut = {k for k, _, value in values if value is None}
     extra = {"time": 0.0, "cost": 0.0}
