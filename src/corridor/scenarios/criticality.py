@@ -1,15 +1,18 @@
 """Criticality: close each link, crossing and hub in turn, replan the OD set, rank by the loss.
 
 For each OD pair the baseline fastest route (least transit hours) and cheapest route (least
-cost per TEU) are planned once. Closing an element can only change an OD's value when that
-element lies on the OD's baseline route: every other route survives unchanged, and a closure
-never makes a route faster or cheaper. So only those ODs are replanned, which gives the same
-numbers as replanning every OD for every element (`exhaustive=True` does that; tests compare).
+cost per TEU) are planned once. Closing an element can only change an OD's value when the
+element's edges meet the OD's baseline path: otherwise that path survives unchanged, and a
+closure never makes a route faster or cheaper. So only those (OD, criterion) pairs are
+replanned, which gives the same numbers as replanning every OD for every element
+(`exhaustive=True` does that; tests compare).
 
-An element is closed by banning its expanded-graph edges (`corridor.scenarios.optima.
-element_edges`) on the one compiled graph, whose weights are prepared once per commodity and
-process: no network is rebuilt or recompiled per element. Each replan is an exact
-single-criterion search (`ODSearch.best_path`), as is the baseline.
+An element is closed by banning its expanded-graph edges (`closures.ClosureIndex`, every
+element's edges in one table, built once per network) on the one compiled graph, whose weights
+are prepared once per commodity and process: no network is rebuilt or recompiled per element.
+Each figure is an exact single-criterion optimum (`replan.Replanner`: an earliest-arrival
+search for time, a static one for cost, both A*-ordered by the unbanned graph's lower bounds),
+the baseline's included; one compiled call replans one OD for a whole batch of elements.
 
 Loss of element e, with w_k the OD's `teu_per_week` (1 where the OD set gives none):
     ods_cut       = number of ODs with a baseline route and none once e is closed
@@ -17,31 +20,33 @@ Loss of element e, with w_k the OD's `teu_per_week` (1 where the OD set gives no
     extra_hours   = sum over the other ODs of w_k * (fastest_k(without e) - fastest_k)
     extra_cost    = sum over the other ODs of w_k * (cheapest_k(without e) - cheapest_k)
 With weekly TEU as weights, extra_hours is TEU-hours per week and extra_cost USD per week.
-Ranking: most ODs cut first, then demand cut, then extra hours (or cost), then extra cost. The CLI
-shows the cutting elements (single points of failure) apart from the rest, ranked by loss.
+Ranking: most ODs cut first, then demand cut, then extra hours (or cost), then extra cost (equal
+to 6 decimals: a tie, which kind and then id decide). The CLI shows the cutting elements (single
+points of failure) apart from the rest, ranked by loss.
 An OD that starts or ends at a closed hub is left out of that hub's loss: losing one's own
 origin is not a network weakness.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, cast
 
 from corridor.batch.executor import ProgressCallback, map_tasks
 from corridor.batch.spec import NetworkSpec
 from corridor.errors import QueryError
 from corridor.network.model import Network
-from corridor.routing.legs import route_from_path
 from corridor.routing.odset import ODPair
-from corridor.routing.pareto import LabelPath
 from corridor.routing.query import Cargo
-from corridor.routing.result import Route
-from corridor.scenarios.optima import ODSearch, element_edges, searches_for, value_of
+from corridor.scenarios.closures import ClosureIndex, closure_index
+from corridor.scenarios.optima import ODSearch, searches_for
+from corridor.scenarios.replan import Replanner
 
 ElementKind = Literal["border", "crossing", "link", "hub"]
 KINDS: tuple[ElementKind, ...] = ("border", "crossing", "link", "hub")
@@ -53,6 +58,12 @@ CARGO = Cargo(containers=1, size_ft=20)
 # What starting one local worker process costs before it replans anything (seconds, measured
 # on the benchmark machine: spawn, imports, the network opened and its weights prepared).
 PROCESS_START_S = 1.5
+# Losses equal to this many decimals tie (then kind, then id decide): hours are differences of
+# arrival clocks near 5e5 h, which rounding can leave 1e-10 apart for the same detour.
+TIE_DIGITS = 6
+# Elements per task: a few tasks per worker, none over MAX_BATCH (progress advances per task).
+BATCHES_PER_WORKER = 4
+MAX_BATCH = 256
 
 Element = tuple[ElementKind, str]
 
@@ -172,11 +183,16 @@ def borders(network: Network) -> tuple[str, ...]:
     )
 
 
-def elements(network: Network, kinds: Iterable[str] = KINDS) -> tuple[Element, ...]:
-    """The elements to close. A link under a border crossing counts as that crossing."""
+def _kinds(kinds: Iterable[str]) -> set[str]:
     wanted = set(kinds)
     for kind in sorted(wanted - set(KINDS)):
         raise QueryError("kinds", f"expected some of {', '.join(KINDS)}, got {kind!r}")
+    return wanted
+
+
+def elements(network: Network, kinds: Iterable[str] = KINDS) -> tuple[Element, ...]:
+    """The elements to close. A link under a border crossing counts as that crossing."""
+    wanted = _kinds(kinds)
     crossing_links = {c.link_id for c in network.crossings}
     out: list[Element] = []
     if "border" in wanted:
@@ -203,17 +219,6 @@ def element_name(network: Network, element: Element) -> str:
     return f"{network.node(lk.from_node).name} – {network.node(lk.to_node).name} ({lk.mode})"
 
 
-def _uses(network: Network, route: Route) -> set[Element]:
-    used: set[Element] = {("hub", n) for n in route.nodes}
-    for leg in route.legs:
-        if leg.kind == "move":
-            used.add(("link", leg.ref))
-        elif leg.kind == "border":
-            used.add(("crossing", leg.ref))
-            used.add(("border", _border_of(network, leg.from_node, leg.to_node)))
-    return used
-
-
 def _ends(pair: ODPair) -> tuple[str, str]:
     return (pair.origin, pair.destination)
 
@@ -222,38 +227,69 @@ def _od(network: Network, pair: ODPair, depart: datetime) -> ODSearch | None:
     return searches_for(network).od(pair.origin, pair.destination, pair.commodity, CARGO, depart)
 
 
-def _best(
-    network: Network,
-    pair: ODPair,
-    depart: datetime,
-    criterion: str,
-    banned: frozenset[int] = frozenset(),
-) -> LabelPath | None:
-    """The exact best path by one criterion with `banned` edges closed, or None."""
-    od = _od(network, pair, depart)
-    return None if od is None else od.best_path(criterion, banned)
+@lru_cache(maxsize=8)
+def closures_of(network: Network) -> ClosureIndex:
+    """The banned edges of every element of `network`, kept per process while it lives."""
+    return closure_index(network, elements(network))
+
+
+class _Replanners(dict[int, Replanner]):
+    """One `Replanner` per prepared space (per commodity and destination country)."""
+
+    def of(self, od: ODSearch) -> Replanner:
+        space = od.weighted.space
+        if id(space) not in self:
+            self[id(space)] = Replanner(space)
+        return self[id(space)]
+
+
+Replan = tuple[int, str]  # (OD index, criterion)
 
 
 @dataclass(frozen=True)
 class _Task:
+    """A batch of elements to close, each with the (OD, criterion) searches it needs."""
+
     spec: NetworkSpec
-    element: Element
-    replan: tuple[tuple[int, ODPair, str], ...]  # (OD index, pair, criterion)
+    pairs: tuple[ODPair, ...]
     depart: datetime
+    items: tuple[tuple[Element, tuple[Replan, ...]], ...]
 
 
-def _replan(task: _Task) -> tuple[tuple[int, str, float | None], ...]:
-    """Ban the element's edges on the shared graph and replan the given ODs.
-
-    Returns (OD index, criterion, value or None) per replanned OD.
-    """
+def _replan(task: _Task) -> tuple[tuple[tuple[int, str, float | None], ...], ...]:
+    """Ban each element's edges on the shared graph and replan its ODs, one compiled call per
+    OD for the whole batch. Per element: (OD index, criterion, value or None) per replan."""
     network = task.spec.open()
-    banned = element_edges(network, *task.element)
-    out: list[tuple[int, str, float | None]] = []
-    for k, pair, criterion in task.replan:
-        path = _best(network, pair, task.depart, criterion, banned)
-        out.append((k, criterion, None if path is None else value_of(path, criterion)))
-    return tuple(out)
+    index = closures_of(network)
+    planners = _Replanners()
+    out: list[list[tuple[int, str, float | None]]] = [[] for _ in task.items]
+    for k in sorted({k for _, wanted in task.items for k, _ in wanted}):
+        od = _od(network, task.pairs[k], task.depart)
+        where = [(i, c) for i, (_, wanted) in enumerate(task.items) for j, c in wanted if j == k]
+        if od is None:
+            for i, c in where:
+                out[i].append((k, c, None))
+            continue
+        rows = [index.row[task.items[i][0]] for i, _ in where]
+        values = planners.of(od).values(od, [c for _, c in where], rows, (index.ptr, index.edges))
+        for (i, c), value in zip(where, values, strict=True):
+            out[i].append((k, c, value))
+    return tuple(tuple(sorted(found, key=lambda r: (r[0], r[1]))) for found in out)
+
+
+def _batches(
+    spec: NetworkSpec,
+    pairs: Sequence[ODPair],
+    depart: datetime,
+    jobs: Sequence[tuple[Element, tuple[Replan, ...]]],
+    workers: int,
+) -> list[_Task]:
+    """`jobs` in batches: a few per worker, at most `MAX_BATCH` elements each."""
+    size = max(1, min(MAX_BATCH, math.ceil(len(jobs) / (BATCHES_PER_WORKER * workers))))
+    return [
+        _Task(spec, tuple(pairs), depart, tuple(jobs[i : i + size]))
+        for i in range(0, len(jobs), size)
+    ]
 
 
 def criticality(
@@ -278,18 +314,13 @@ def criticality(
     if rank_by not in RANK_BY:
         raise QueryError("rank_by", f"expected time or cost, got {rank_by!r}")
     network = spec.open()
-    targets = elements(network, kinds)
+    targets = _elements(network, kinds)
     base, users, per_search = _baseline(network, pairs, depart)
-    tasks: list[_Task] = []
-    for element in targets:
-        wanted = sorted(base) if exhaustive else sorted(users.get(element, []))
-        if element[0] == "hub":
-            wanted = [(k, c) for k, c in wanted if element[1] not in _ends(pairs[k])]
-        if wanted:
-            tasks.append(_Task(spec, element, tuple((k, pairs[k], c) for k, c in wanted), depart))
-    replans = sum(len(t.replan) for t in tasks)
+    jobs = _jobs(targets, pairs, base, users, exhaustive)
+    replans = sum(len(w) for _, w in jobs)
     if scheduler is None and not worth_processes(workers, replans * per_search):
         workers = 1
+    tasks = _batches(spec, pairs, depart, jobs, workers)
     results = map_tasks(
         _replan,
         tasks,
@@ -299,20 +330,15 @@ def criticality(
         progress=progress,
         on_progress=on_progress,
     )
-    found = {task.element: result for task, result in zip(tasks, results, strict=True)}
-    losses = [_loss(network, element, pairs, base, found.get(element, ())) for element in targets]
-    second = "extra_hours" if rank_by == "time" else "extra_cost_usd"
-    third = "extra_cost_usd" if rank_by == "time" else "extra_hours"
-    losses.sort(
-        key=lambda e: (
-            -e.ods_cut,
-            -e.demand_cut,
-            -getattr(e, second),
-            -getattr(e, third),
-            KINDS.index(e.kind),
-            e.element_id,
-        )
-    )
+    found = {
+        element: result
+        for task, part in zip(tasks, results, strict=True)
+        for (element, _), result in zip(task.items, part, strict=True)
+    }
+    names = _names(network)
+    losses = [
+        _loss(element, names[element], pairs, base, found.get(element)) for element in targets
+    ]
     return Criticality(
         network=f"{network.name} {network.version}",
         depart=depart,
@@ -320,31 +346,82 @@ def criticality(
         pairs=tuple(pairs),
         baseline_hours=tuple(base.get((k, "time")) for k in range(len(pairs))),
         baseline_cost_usd=tuple(base.get((k, "cost")) for k in range(len(pairs))),
-        ranking=tuple(losses),
+        ranking=_ranked(losses, rank_by),
         replans=replans,
+    )
+
+
+def _elements(network: Network, kinds: Iterable[str]) -> tuple[Element, ...]:
+    """`elements(network, kinds)`, taken from the network's cached closure index."""
+    wanted = _kinds(kinds)
+    return tuple(e for e in _every(network) if e[0] in wanted)
+
+
+def _every(network: Network) -> tuple[Element, ...]:
+    """Every element of `network`, in `elements`' order (the closure index's rows)."""
+    return cast(tuple[Element, ...], closures_of(network).elements)
+
+
+def _jobs(
+    targets: Sequence[Element],
+    pairs: Sequence[ODPair],
+    base: dict[Replan, float],
+    users: dict[tuple[str, str], list[Replan]],
+    exhaustive: bool,
+) -> list[tuple[Element, tuple[Replan, ...]]]:
+    """Per element, the (OD, criterion) searches to rerun with it closed (none: not listed)."""
+    jobs: list[tuple[Element, tuple[Replan, ...]]] = []
+    for element in targets:
+        wanted = sorted(base) if exhaustive else sorted(users.get(element, []))
+        if element[0] == "hub":
+            wanted = [(k, c) for k, c in wanted if element[1] not in _ends(pairs[k])]
+        if wanted:
+            jobs.append((element, tuple(wanted)))
+    return jobs
+
+
+def _ranked(losses: list[ElementLoss], rank_by: str) -> tuple[ElementLoss, ...]:
+    second = "extra_hours" if rank_by == "time" else "extra_cost_usd"
+    third = "extra_cost_usd" if rank_by == "time" else "extra_hours"
+    return tuple(
+        sorted(
+            losses,
+            key=lambda e: (
+                -e.ods_cut,
+                -round(e.demand_cut, TIE_DIGITS),
+                -round(getattr(e, second), TIE_DIGITS),
+                -round(getattr(e, third), TIE_DIGITS),
+                KINDS.index(e.kind),
+                e.element_id,
+            ),
+        )
     )
 
 
 def _baseline(
     network: Network, pairs: Sequence[ODPair], depart: datetime
-) -> tuple[dict[tuple[int, str], float], dict[Element, list[tuple[int, str]]], float]:
-    """Each OD's fastest and cheapest value, the (OD, criterion) runs each element carries, and
-    the median seconds of one search (the first ones also load kernels and weights)."""
-    base: dict[tuple[int, str], float] = {}
-    users: dict[Element, list[tuple[int, str]]] = {}
+) -> tuple[dict[Replan, float], dict[tuple[str, str], list[Replan]], float]:
+    """Each OD's fastest and cheapest value, the (OD, criterion) runs each element carries (those
+    whose baseline path it touches), and the median seconds of one search (what a replan costs,
+    for `worth_processes`: the lower bounds, computed once per OD, are not in it)."""
+    base: dict[Replan, float] = {}
+    users: dict[tuple[str, str], list[Replan]] = {}
     seconds = [0.0]
+    index = closures_of(network)
+    planners = _Replanners()
     for k, pair in enumerate(pairs):
         od = _od(network, pair, depart)
+        if od is None:
+            continue
+        od.weighted.space.bounds(od.targets)  # once per OD: kept out of the per-search time
         for criterion in ("time", "cost"):
             started = time.perf_counter()
-            path = None if od is None else od.best_path(criterion)
+            best = planners.of(od).best(od, criterion)
             seconds.append(time.perf_counter() - started)
-            if od is None or path is None:
+            if best is None:
                 continue
-            base[(k, criterion)] = value_of(path, criterion)
-            w = od.weighted
-            route = route_from_path(network, w.weights, w.shipment, path, pareto=True)
-            for element in _uses(network, route):
+            base[(k, criterion)] = best.value
+            for element in index.touched(best.edges):
                 users.setdefault(element, []).append((k, criterion))
     return base, users, statistics.median(seconds)
 
@@ -361,13 +438,21 @@ def worth_processes(workers: int, seconds_here: float) -> bool:
     return workers > 1 and seconds_here > PROCESS_START_S
 
 
+@lru_cache(maxsize=8)
+def _names(network: Network) -> dict[Element, str]:
+    """`element_name` of every element of `network`, kept per process while it lives."""
+    return {element: element_name(network, element) for element in _every(network)}
+
+
 def _loss(
-    network: Network,
     element: Element,
+    name: str,
     pairs: Sequence[ODPair],
     base: dict[tuple[int, str], float],
-    replanned: Iterable[tuple[int, str, float | None]],
+    replanned: Iterable[tuple[int, str, float | None]] | None,
 ) -> ElementLoss:
+    if not replanned:  # on no baseline path: no loss
+        return ElementLoss(element[0], element[1], name, 0, 0, 0.0, 0.0, 0)
     values = list(replanned)
     cut = {k for k, _, value in values if value is None}
     extra = {"time": 0.0, "cost": 0.0}
@@ -382,7 +467,7 @@ def _loss(
     return ElementLoss(
         kind=element[0],
         element_id=element[1],
-        name=element_name(network, element),
+        name=name,
         ods_cut=len(cut),
         demand_cut=sum(weight_of(pairs[k]) for k in cut),
         extra_hours=extra["time"],
