@@ -384,6 +384,7 @@ class Found:
     cost: int
     co2e: float
     transfers: int
+    corridor: tuple[str, ...] = ()  # the crossings passed, in order
 
 
 def brute_force(
@@ -427,10 +428,17 @@ def brute_force(
     start_layers = {lay for a, b, lay, lk, d in moves if a == origin or b == origin}
 
     def walk(
-        node: str, lay: str, t: int, cost: int, co2: float, k: int, seen: frozenset[tuple[str, str]]
+        node: str,
+        lay: str,
+        t: int,
+        cost: int,
+        co2: float,
+        k: int,
+        seen: frozenset[tuple[str, str]],
+        corridor: tuple[str, ...] = (),
     ) -> None:
         if node == destination:
-            found.append(Found(t - start, cost, co2, k))
+            found.append(Found(t - start, cost, co2, k, corridor))
             return
         for a, b, lay2, lk, d in moves:
             if a != node or lay2 != lay or (b, lay) in seen:
@@ -439,13 +447,14 @@ def brute_force(
                 continue
             if bulk != (lk["mode"] == "pipeline"):
                 continue
-            t2, c2 = t, cost
+            t2, c2, passed = t, cost, corridor
             rule = dwell.get((lk["link_id"], d, CLASS[commodity])) or dwell.get(
                 (lk["link_id"], d, "general")
             )
             if rule is not None:
                 t2 += rule[0]
                 c2 += 0 if bulk else rule[1]
+                passed = (*corridor, f"X{lk['link_id']}")
             if (lk["link_id"], d) in schedules:
                 t2 = next_departure(t2, sorted(set(schedules[(lk["link_id"], d)])))
             t2 += lk["duration_h"]
@@ -454,7 +463,7 @@ def brute_force(
             else:
                 c2 += lk["tariff_feu_km"] * lk["distance_km"] + lk["tariff_feu"]
             e2 = co2 + tonnes * MOVE_G[lk["mode"]] * lk["distance_km"] / 1000
-            walk(b, lay, t2, c2, e2, k, seen | {(b, lay)})
+            walk(b, lay, t2, c2, e2, k, seen | {(b, lay)}, passed)
         for tr in spec.transfers:
             if tr["node_id"] != node or lay not in (tr["from_layer"], tr["to_layer"]):
                 continue
@@ -473,6 +482,7 @@ def brute_force(
                 co2 + tonnes * HUB_G[tr["kind"]] / 1000,
                 k + 1,
                 seen | {(node, other)},
+                corridor,
             )
 
     for lay in sorted(start_layers):

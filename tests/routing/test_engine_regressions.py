@@ -198,6 +198,8 @@ def test_corridor_candidates_carry_the_p90_clock_when_a_criterion_needs_it(
         )
         assert paths
         assert all(p.p90_arrival >= p.arrival for p in paths)  # NaN compares False
+        # the P90 clock runs on its own (slower) figures, not a copy of the median clock
+        assert any(p.p90_arrival > p.arrival + 1.0 for p in paths)
 
 
 def test_with_epsilon_merging_plan_shows_no_dominated_route_as_pareto(tmp_path: Path) -> None:

@@ -269,3 +269,10 @@ def test_kernels_run_as_plain_python_when_the_jit_is_disabled() -> None:
     ]
     assert out.stdout.splitlines() == compiled
     assert compiled == ["[0.0, 1.0, 4.0, 2.5] [-1, 0, 0, 1]", "2.5 2.5"]
+
+
+@pytest.mark.parametrize("source", [-1, -2, 3, 4])
+def test_sources_outside_the_graph_are_refused(source: int) -> None:
+    graph = CSRGraph.from_arrays([0, 1, 2, 2], [1, 2], [1.0, 1.0])  # 0 -> 1 -> 2
+    with pytest.raises(ValueError, match="sources must lie in"):
+        shortest.one_to_all_from_set(graph, [0, source])

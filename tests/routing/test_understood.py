@@ -80,3 +80,17 @@ def test_the_plan_echoes_resolved_places_and_every_avoid(eurasia: corridor.Netwo
     echoed = result.to_dict()["understood"]
     assert echoed["origin"]["matched_by"] == "name" and echoed["avoid"][0]["id"] == "BY_BRS"
     assert all("BY_BRS" not in r.nodes for r in result.routes)
+
+
+def test_an_overweight_forty_foot_payload_is_also_offered_in_twenty_foot_boxes(
+    eurasia: corridor.Network,
+) -> None:
+    tonnes = 100.0
+    per_20 = eurasia.manifest.max_tonnes_20ft
+    with pytest.raises(QueryError) as forty:
+        understand(eurasia, query(cargo=corridor.Cargo(containers=1, size_ft=40, tonnes=tonnes)))
+    assert f"{-(-tonnes // per_20):.0f} x 20'" in forty.value.message
+    with pytest.raises(QueryError) as twenty:
+        understand(eurasia, query(cargo=corridor.Cargo(containers=1, size_ft=20, tonnes=tonnes)))
+    needed = f"{-(-tonnes // per_20):.0f} x 20'"
+    assert twenty.value.message.count(needed) == 1  # offered once, not again as the alternative

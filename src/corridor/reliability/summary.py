@@ -35,7 +35,8 @@ TAIL = 0.99  # the histogram spans the fastest sample to this quantile; the last
 def histogram(distribution: TransitDistribution, bins: int = BINS) -> dict[str, Any]:
     """Counts of simulated transit hours in `bins` equal bins from the fastest sample to the
     99th percentile; the last bin also counts the slowest 1% (so a long tail does not flatten
-    the picture). The counts add up to the samples.
+    the picture). The counts add up to the samples. A distribution without spread is drawn over
+    one hour from its value.
 
     >>> d = TransitDistribution(np.array([10.0, 11.0, 12.0, 20.0]), 10.0, 0)
     >>> h = histogram(d, bins=2)
