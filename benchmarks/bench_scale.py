@@ -140,7 +140,7 @@ def _warm_up() -> None:
 def _warm_up_criticality() -> None:
     """Load criticality's compiled replan kernel, where the engine has one."""
     try:
-        from corridor.scenarios import replan_kernel
+        from corridor.routing import replan_kernel
     except ImportError:  # an engine without it replans through `pareto` (loaded by _warm_up)
         return
     replan_kernel.compiled()

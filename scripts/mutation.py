@@ -58,7 +58,7 @@ PACKAGES: dict[str, list[str]] = {
     "assignment": ["tests/assignment"],
     "routing": ["tests/routing"],
 }
-JITTED = {"kernel.py", "shortest.py"}
+JITTED = {"kernel.py", "shortest.py", "replan_kernel.py"}
 
 # the operators that model a programmer's slip: off-by-one comparisons, a flipped sign or
 # operation, a negated condition, a changed constant, a skipped loop, a swapped and/or

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corridor.routing.pareto import CRITERION_INDEX, SearchSpace
-from corridor.scenarios import replan_kernel
+from corridor.routing import replan_kernel
 from corridor.scenarios.optima import ODSearch
 
 F64 = npt.NDArray[np.float64]
