@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from corridor.routing.pareto import CRITERION_INDEX, SearchSpace
 from corridor.routing import replan_kernel
+from corridor.routing.pareto import CRITERION_INDEX, SearchSpace
 from corridor.scenarios.optima import ODSearch
 
 F64 = npt.NDArray[np.float64]
