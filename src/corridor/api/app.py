@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs=JobRunner(
             threads=settings.job_threads,
             keep=settings.max_jobs,
+            keep_bytes=settings.job_results_bytes,
             max_active=settings.max_active_jobs,
             per_client=settings.max_jobs_per_client,
         ),

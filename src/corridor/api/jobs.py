@@ -5,7 +5,8 @@ them (their inputs, the saved scenarios, stay in the database). The queue is bou
 `max_active` jobs queued or running in all, and `per_client` for one client; beyond that a new
 job is refused (503 or 429, with Retry-After). A job can be cancelled: a queued one never starts,
 a running one stops at its next progress step. The oldest finished records are dropped once more
-than `keep` are held.
+than `keep` are held, or once their results (counted as encoded JSON) pass `keep_bytes`, so that
+a long-lived server's memory stays bounded however large the results.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from corridor.api.problems import ApiProblem
 from corridor.errors import CorridorError
@@ -43,6 +46,7 @@ class _Job:
     result: Any = None
     error: dict[str, Any] | None = field(default=None)
     future: Future[None] | None = None
+    size: int = 0  # the result's encoded bytes, once finished
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -60,13 +64,19 @@ class JobRunner:
     """Runs `work(progress)` callables in the background and keeps their status."""
 
     def __init__(
-        self, threads: int = 1, keep: int = 100, max_active: int = 8, per_client: int = 2
+        self,
+        threads: int = 1,
+        keep: int = 100,
+        max_active: int = 8,
+        per_client: int = 2,
+        keep_bytes: int = 8 * 2**20,
     ) -> None:
         self._threads = threads
         self._executor: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
+        self._keep_bytes = keep_bytes
         self._max_active = max_active
         self._per_client = per_client
 
@@ -77,15 +87,25 @@ class JobRunner:
         with self._lock:
             self._refuse_if_full(client)
             self._jobs[job.id] = job
-            finished = [j.id for j in self._jobs.values() if j.status in FINISHED]
-            for old in finished[: max(0, len(self._jobs) - self._keep)]:
-                del self._jobs[old]
+            self._forget_oldest()
             if self._executor is None:  # first use, or used again after a shutdown
                 self._executor = ThreadPoolExecutor(
                     self._threads, thread_name_prefix="corridor-job"
                 )
             job.future = self._executor.submit(self._run, job, work)
         return job.id
+
+    def _forget_oldest(self, spare: str = "") -> None:
+        """Drop the oldest finished records while more than `keep` records are held or the
+        finished results pass `keep_bytes`; never the job `spare`, which has just finished and
+        not yet been fetched (the caller holds the lock)."""
+        finished = [j for j in self._jobs.values() if j.status in FINISHED and j.id != spare]
+        held = sum(j.size for j in finished)
+        for old in finished:
+            if len(self._jobs) <= self._keep and held <= self._keep_bytes:
+                break
+            held -= old.size
+            del self._jobs[old.id]
 
     def _refuse_if_full(self, client: str) -> None:
         active = [j for j in self._jobs.values() if j.status in ACTIVE]
@@ -160,8 +180,10 @@ class JobRunner:
             if job.status == "cancelled":  # cancelled while its last step ran: stays cancelled
                 return
             job.status, job.result, job.error = status, result, error
+            job.size = _encoded_size(result)
             if status == "done":
                 job.progress = 1.0
+            self._forget_oldest(spare=job.id)
 
     def shutdown(self) -> None:
         """Cancel queued jobs and stop running ones at their next progress step; a later
@@ -174,3 +196,15 @@ class JobRunner:
                     job.error = {"title": "Cancelled", "detail": "the server shut down"}
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _encoded_size(result: Any) -> int:
+    """The result's size as the API sends it (JSON), for the finished-results budget."""
+    if result is None:
+        return 0
+    try:
+        return len(
+            orjson.dumps(result, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+        )
+    except TypeError:  # a type orjson does not know: its repr is a fair measure
+        return len(repr(result))

@@ -53,6 +53,8 @@ class Settings:
     result_cache_bytes: int = 64 * MIB
     job_threads: int = 1
     max_jobs: int = 100  # finished jobs kept in memory, oldest dropped first
+    # ... and at most this many bytes of their results, counted as encoded JSON
+    job_results_bytes: int = 8 * MIB
     max_active_jobs: int = 8  # jobs queued or running; more get 503
     max_jobs_per_client: int = 2  # jobs queued or running for one client address; more get 429
     # the server's socket limits (corridor.api.server; docs/api.md "Limits")
@@ -73,6 +75,7 @@ class Settings:
     def __post_init__(self) -> None:
         _check_whole("result_cache_size", self.result_cache_size, RESULT_CACHE_SIZE_RANGE)
         _check_whole("result_cache_bytes", self.result_cache_bytes, RESULT_CACHE_BYTES_RANGE)
+        _check_whole("job_results_bytes", self.job_results_bytes, RESULT_CACHE_BYTES_RANGE)
         if self.token is not None and not self.token.strip():
             raise CorridorError("the API token is empty; pass a non-empty --token")
         if not is_loopback(self.host) and self.token is None:

@@ -1,0 +1,59 @@
+"""The job runner's finished records: bounded in number and in the bytes of their results."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor.api import Settings
+from corridor.api.jobs import JobRunner
+from corridor.errors import CorridorError
+
+
+def _run_all(runner: JobRunner, results: list[Any]) -> list[str]:
+    """Submit one job per result, each after the previous one finished; their ids."""
+    ids = []
+    for result in results:
+        job_id = runner.submit("test", lambda progress, r=result: r)
+        ids.append(job_id)
+        deadline = time.monotonic() + 10
+        while (record := runner.get(job_id)) is not None and record["status"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    return ids
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 3000), min_size=1, max_size=15),
+    keep=st.integers(1, 20),
+    keep_bytes=st.integers(0, 8000),
+)
+def test_finished_results_are_dropped_oldest_first_to_stay_within_count_and_bytes(
+    sizes: list[int], keep: int, keep_bytes: int
+) -> None:
+    runner = JobRunner(keep=keep, keep_bytes=keep_bytes)
+    try:
+        results = [{"payload": "x" * n} for n in sizes]
+        ids = _run_all(runner, results)
+    finally:
+        runner.shutdown()
+    held = [i for i in ids if runner.get(i) is not None]
+    assert held and held[-1] == ids[-1]  # the job that just finished is always there
+    assert held == ids[len(ids) - len(held) :]  # the oldest go first
+    older = [len(json.dumps(results[ids.index(i)], separators=(",", ":"))) for i in held[:-1]]
+    assert len(held) <= keep and sum(older) <= keep_bytes
+    if len(held) < len(ids):  # something was dropped: a bound was reached on the way
+        largest = max(len(json.dumps(r, separators=(",", ":"))) for r in results)
+        assert len(held) == keep or sum(older) + largest > keep_bytes
+
+
+@pytest.mark.parametrize("value", [-1, True, 1.5, 5 * 2**30])
+def test_the_job_results_budget_has_a_range(value: object) -> None:
+    with pytest.raises(CorridorError, match="job_results_bytes"):
+        Settings(job_results_bytes=value)  # type: ignore[arg-type]
