@@ -57,7 +57,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -121,28 +121,7 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
     parser.add_argument("--max-slope", type=float, default=1.0, help="MB/min, memory check")
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
-    if args.smoke:
-        return Plan(
-            minutes=min(args.minutes, 0.3),
-            smoke=True,
-            workers=args.workers,
-            db=args.db,
-            out=args.out,
-            heavy_clients=3,
-            cheap_clients=2,
-            slow_sockets=20,
-            idle_sockets=10,
-            kept_sockets=10,
-            job_storm_every_s=8.0,
-            jobs_per_storm=6,
-            sample_every_s=1.0,
-            fit_minutes=args.fit_minutes,
-            judge_after=args.judge_after,
-            max_slope_mb_min=args.max_slope,
-            db_down_s=1.0,
-            seed=args.seed,
-        )
-    return Plan(
+    plan = Plan(
         minutes=args.minutes,
         smoke=False,
         workers=args.workers,
@@ -161,6 +140,23 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
         max_slope_mb_min=args.max_slope,
         db_down_s=20.0,
         seed=args.seed,
+    )
+    if not args.smoke:
+        return plan
+    # the smoke run (tests/scripts/test_soak.py): the same plan, scaled down to seconds
+    return replace(
+        plan,
+        minutes=min(args.minutes, 0.3),
+        smoke=True,
+        heavy_clients=3,
+        cheap_clients=2,
+        slow_sockets=20,
+        idle_sockets=10,
+        kept_sockets=10,
+        job_storm_every_s=8.0,
+        jobs_per_storm=6,
+        sample_every_s=1.0,
+        db_down_s=1.0,
     )
 
 
