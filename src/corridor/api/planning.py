@@ -89,11 +89,11 @@ class RoutePlanner:
                 self._executor = ThreadPoolExecutor(
                     self._settings.plan_threads, thread_name_prefix="corridor-plan"
                 )
-            future: Future[bytes] = self._executor.submit(self._compute, key)
+            future: Future[bytes | CorridorError] = self._executor.submit(self._compute, key)
         future.add_done_callback(self._release)
         budget = self._settings.query_timeout_s
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), timeout=budget)
+            outcome = await asyncio.wait_for(asyncio.wrap_future(future), timeout=budget)
         except TimeoutError:
             raise ApiProblem(
                 503,
@@ -102,17 +102,26 @@ class RoutePlanner:
                 f"the query needed more than its time budget of {budget:g} s; narrow it "
                 "(fewer alternatives, all_routes false, or more constraints)",
             ) from None
-        except CorridorError as exc:
-            raise from_corridor_error(exc, prefix=prefix, places=places) from None
+        if isinstance(outcome, CorridorError):
+            raise from_corridor_error(outcome, prefix=prefix, places=places)
+        return outcome
 
-    def _release(self, _future: Future[bytes]) -> None:
+    def _release(self, _future: Future[bytes | CorridorError]) -> None:
         with self._lock:
             self._pending -= 1
 
-    def _compute(self, key: CacheKey) -> bytes:
+    def _compute(self, key: CacheKey) -> bytes | CorridorError:
+        """The answer, or the user's error returned rather than raised, without its traceback.
+
+        Raised across the thread, the error's traceback would hold the search's frames (its
+        graphs and arrays) in a reference cycle with the two futures, which only a full garbage
+        collection frees: under load such cycles outlived thousands of queries (docs/soak.md).
+        """
         started = time.thread_time()
         try:
             return self._answer(key)
+        except CorridorError as exc:
+            return _detached(exc)
         finally:
             spent = time.thread_time() - started
             with self._lock:
@@ -157,3 +166,14 @@ class RoutePlanner:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _detached(error: CorridorError) -> CorridorError:
+    """`error` and the errors chained to it, without the tracebacks that hold their frames."""
+    chain: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and not any(link is seen for seen in chain):
+        chain.append(link)
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return error
