@@ -195,36 +195,32 @@ def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -
 # day they are fixed, so the entry must then go. docs/network-plausibility.md explains them.
 KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # Since every rail line class has one sourced speed (docs/calibration.md, "Line classes"):
-    # Kazakhstan 1,007 km a day on every line (KTZ 2019), Russia 1,200 km a day (RZD), Belarus
-    # under 12 h end to end, Poland and Central Europe and the Balkans 30 km/h (UTK 2017), the
-    # Belarus-Poland borders at the sourced two to three days and the Balkan borders at 2 h
-    # (derived from the Corridor X freight time), the northern loops are the faster chains of
-    # links. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h, clearance 24 h,
-    # feeder wait, Alat discharge 48 h: about 6.6 d from Aktau's rail yard to Alat's, estimates
-    # of the Middle Corridor work), and nothing in the network says that no operator sells a
-    # Kazakhstan-Türkiye train through the EU.
-    ("Altynkol", "Constanța"): "a 7,500 km rail loop through Russia, Belarus, Poland, Czechia, "
-    "Slovakia, Hungary and Romania (11.8 d) beats the Middle Corridor (18.5 d with the Caspian "
-    "ferry, Georgia and the Poti-Constanța feeder) and rail to Novorossiysk and the Black Sea "
-    "(18.1 d): every line speed on the loop is sourced; the Caspian components are estimates",
-    ("Almaty", "Istanbul"): "a 7,400 km rail loop through Russia, Belarus, Poland, Czechia, "
-    "Slovakia, Hungary, Serbia and Bulgaria (11.0 d) beats the Middle Corridor by truck through "
-    "Georgia (13.2 d), by the BTK railway (14.6 d, 6.6 d of it between Aktau's and Alat's rail "
-    "yards) and rail to Novorossiysk and the sea (13.3 d)",
-    ("Tashkent", "Istanbul"): "a 6,800 km road-and-rail loop through Kazakhstan, Russia, Belarus, "
-    "Poland and the Balkans (11.1 d) beats the Middle Corridor by truck through Georgia (13.2 d), "
-    "for the same reason as Almaty-Istanbul",
-    ("Xi'an", "Mersin"): "an 11,600 km rail loop through Kazakhstan, Russia, Belarus, Poland, "
-    "Czechia, Slovakia, Hungary, Serbia and Bulgaria (16.8 d) beats rail to Novorossiysk and the "
-    "sea (18.2 d) and the Middle Corridor by Aktau and Baku (17.5 d, docs/calibration.md H14), "
-    "for the same reason as Almaty-Istanbul",
-    # A real, built corridor rather than a defect of the data: the Kazakhstan-Turkmenistan-Iran
-    # railway (2014) is the route KTZ markets for Iran; it crosses two borders where the route
-    # through Uzbekistan crosses three (Saryagash and Farap, 24 h each, CAREC CPMM).
-    ("Almaty", "Tehran"): "the Kazakhstan-Turkmenistan-Iran railway by Beyneu and Bolashak "
-    "(4,269 km, 1.8x the great circle, 7.8 d) beats the shorter line through Uzbekistan and "
-    "Sarakhs (3,154 km, 8.5 d) with one border fewer; with the Kazakh lines at the network's "
-    "average speed the long way round is the quick one",
+    # Kazakhstan's mainlines 1,007 km a day (KTZ 2019) and its single-track western lines 399 km a
+    # day (the 2022 Bolashak-Altynkol train), Russia 1,200 km a day (RZD), Belarus under 12 h end
+    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), the Balkan rail borders
+    # at 2 h, and the Kozlovichi-Koroszczyn road border at its reported truck queue (5 h median),
+    # the fastest way west from Central Asia is rail to Moscow, a truck Moscow-Brest-Małaszewicze
+    # (1,042 km) and rail on from there. Nothing in the network says that since April 2022 a
+    # Russian or Belarusian truck may not carry goods in the EU and an EU truck may not enter
+    # Russia, so the load must change haulier at the border (no time found for that; not
+    # modelled), nor that no operator sells a Kazakhstan-Türkiye train through the EU. The Middle
+    # Corridor loses its time at the Caspian (Aktau transfer 30 h, clearance 24 h, feeder wait,
+    # Alat discharge 48 h, estimates).
+    ("Altynkol", "Constanța"): "a 7,479 km loop, rail to Moscow, truck Moscow-Małaszewicze "
+    "(1,042 km) and rail through Poland, Czechia, Slovakia, Hungary and Romania (11.0 d), beats "
+    "rail to Novorossiysk and the Black Sea (19.1 d) and the Middle Corridor: the truck keeps one "
+    "haulier across the Belarus-Poland border, which EU and Russian sanctions rule out",
+    ("Almaty", "Istanbul"): "a 7,439 km loop, rail to Moscow, truck Moscow-Małaszewicze and rail "
+    "through Poland, Central Europe, Serbia and Bulgaria (10.2 d), beats the Middle Corridor "
+    "(14.2 d by the Caspian ferry and Georgia) and rail to Novorossiysk and the sea (14.3 d), for the "
+    "same reason as Altynkol-Constanța",
+    ("Tashkent", "Istanbul"): "a 6,818 km loop, rail through Kazakhstan to Moscow, truck "
+    "Moscow-Małaszewicze and rail through Poland and the Balkans (10.4 d), beats the Middle "
+    "Corridor (14.2 d by Turkmenbashi or Aktau) for the same reason as Altynkol-Constanța",
+    ("Xi'an", "Mersin"): "an 11,578 km loop, rail to Moscow, truck Moscow-Małaszewicze and rail "
+    "through Poland, Central Europe, Serbia and Bulgaria (16.0 d), beats the sea routes (19.3 d) "
+    "and the Middle Corridor by Aktau and Baku (19.0 d, docs/calibration.md H14), for the same "
+    "reason as Altynkol-Constanța",
 }
 
 
