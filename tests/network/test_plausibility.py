@@ -197,30 +197,25 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # Since every rail line class has one sourced speed (docs/calibration.md, "Line classes"):
     # Kazakhstan's mainlines 1,007 km a day (KTZ 2019) and its single-track western lines 399 km a
     # day (the 2022 Bolashak-Altynkol train), Russia 1,200 km a day (RZD), Belarus under 12 h end
-    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), the Balkan rail borders
-    # at 2 h, and the Kozlovichi-Koroszczyn road border at its reported truck queue (5 h median),
-    # the fastest way west from Central Asia is rail to Moscow, a truck Moscow-Brest-Małaszewicze
-    # (1,042 km) and rail on from there. Nothing in the network says that since April 2022 a
-    # Russian or Belarusian truck may not carry goods in the EU and an EU truck may not enter
-    # Russia, so the load must change haulier at the border (no time found for that; not
-    # modelled), nor that no operator sells a Kazakhstan-Türkiye train through the EU. The Middle
-    # Corridor loses its time at the Caspian (Aktau transfer 30 h, clearance 24 h, feeder wait,
-    # Alat discharge 48 h, estimates).
-    ("Altynkol", "Constanța"): "a 7,479 km loop, rail to Moscow, truck Moscow-Małaszewicze "
-    "(1,042 km) and rail through Poland, Czechia, Slovakia, Hungary and Romania (11.0 d), beats "
-    "rail to Novorossiysk and the Black Sea (19.1 d) and the Middle Corridor: the truck keeps one "
-    "haulier across the Belarus-Poland border, which EU and Russian sanctions rule out",
-    ("Almaty", "Istanbul"): "a 7,439 km loop, rail to Moscow, truck Moscow-Małaszewicze and rail "
-    "through Poland, Central Europe, Serbia and Bulgaria (10.2 d), beats the Middle Corridor "
-    "(14.2 d by the Caspian ferry and Georgia) and rail to Novorossiysk and the sea (14.3 d), for the "
-    "same reason as Altynkol-Constanța",
-    ("Tashkent", "Istanbul"): "a 6,818 km loop, rail through Kazakhstan to Moscow, truck "
-    "Moscow-Małaszewicze and rail through Poland and the Balkans (10.4 d), beats the Middle "
-    "Corridor (14.2 d by Turkmenbashi or Aktau) for the same reason as Altynkol-Constanța",
-    ("Xi'an", "Mersin"): "an 11,578 km loop, rail to Moscow, truck Moscow-Małaszewicze and rail "
-    "through Poland, Central Europe, Serbia and Bulgaria (16.0 d), beats the sea routes (19.3 d) "
-    "and the Middle Corridor by Aktau and Baku (19.0 d, docs/calibration.md H14), for the same "
-    "reason as Altynkol-Constanța",
+    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017) and the Balkan rail
+    # borders at 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
+    # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans. Nothing in the
+    # network says that no operator sells a Kazakhstan-Türkiye or Kazakhstan-Romania train
+    # through the EU. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h,
+    # clearance 24 h, the feeder's wait, Alat discharge 48 h, estimates). Figures: `corridor
+    # route ORIGIN DESTINATION`, and with `--avoid-country RU` for the Middle Corridor.
+    ("Altynkol", "Constanța"): "a 7,528 km loop by rail through Russia, Belarus, Poland, Czechia, "
+    "Slovakia and Hungary (11.8 d) beats the Middle Corridor by the Caspian, Georgia and the "
+    "Black Sea coast (14.6 d)",
+    ("Almaty", "Istanbul"): "a 7,488 km loop by rail through Russia, Belarus, Poland, Central "
+    "Europe, Serbia and Bulgaria (11.0 d) beats the Middle Corridor (13.2 d), for the same reason "
+    "as Altynkol-Constanța",
+    ("Tashkent", "Istanbul"): "a 6,867 km loop through Kazakhstan, Russia, Belarus, Poland and "
+    "the Balkans (11.2 d) beats the Middle Corridor (13.6 d), for the same reason as "
+    "Altynkol-Constanța",
+    ("Xi'an", "Mersin"): "an 11,627 km loop by rail through Russia, Belarus, Poland, Central "
+    "Europe, Serbia and Bulgaria (16.8 d) beats the Middle Corridor by Aktau and Baku (19.3 d, "
+    "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
 }
 
 
