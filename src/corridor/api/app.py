@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor import __version__
 from corridor.api import problems
+from corridor.api.collector import collect_cycles
 from corridor.api.context import ApiContext
 from corridor.api.guards import BodyLimit, HostGuard, TokenGuard
 from corridor.api.jobs import JobRunner
@@ -70,7 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        collector = None
+        if settings.gc_interval_s:
+            collector = asyncio.create_task(collect_cycles(settings.gc_interval_s))
         yield
+        if collector is not None:
+            collector.cancel()
         context.planner.shutdown()
         context.jobs.shutdown()
         store.close()

@@ -13,6 +13,7 @@ MIB = 1024 * 1024
 # the result cache's documented ranges (docs/api.md "Limits"); 0 turns the cache off
 RESULT_CACHE_SIZE_RANGE = (0, 100_000)  # answers
 RESULT_CACHE_BYTES_RANGE = (0, 4096 * MIB)  # their encoded bodies, each charged 2 KiB more
+GC_INTERVAL_RANGE = (0, 86_400)  # seconds between full garbage collections; 0: none on a clock
 
 
 def is_loopback(host: str) -> bool:
@@ -63,6 +64,8 @@ class Settings:
     request_read_timeout_s: float = 10.0  # to receive a request's headers and body
     keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
     max_header_bytes: int = 16 * 1024  # request line and headers
+    # a full garbage collection every this many seconds in each process (corridor.api.collector)
+    gc_interval_s: int = 60
 
     def hosts(self) -> tuple[str, ...]:
         """The Host header names this server answers; empty: any."""
@@ -76,6 +79,7 @@ class Settings:
         _check_whole("result_cache_size", self.result_cache_size, RESULT_CACHE_SIZE_RANGE)
         _check_whole("result_cache_bytes", self.result_cache_bytes, RESULT_CACHE_BYTES_RANGE)
         _check_whole("job_results_bytes", self.job_results_bytes, RESULT_CACHE_BYTES_RANGE)
+        _check_whole("gc_interval_s", self.gc_interval_s, GC_INTERVAL_RANGE)
         if self.token is not None and not self.token.strip():
             raise CorridorError("the API token is empty; pass a non-empty --token")
         if not is_loopback(self.host) and self.token is None:
