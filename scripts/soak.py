@@ -884,7 +884,10 @@ def _owner(ctx: Context, response: httpx.Response) -> int | None:
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
-    addr = stream.get_extra_info("client_addr")
+    try:
+        addr = stream.get_extra_info("client_addr")
+    except OSError:  # the server closed the kept-alive socket after answering: owner unknown
+        return None
     if not addr:
         return None
     return socket_owner(ctx.server.port, (str(addr[0]), int(addr[1])), ctx.server.worker_pids())
