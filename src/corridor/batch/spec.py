@@ -25,7 +25,8 @@ class NetworkSpec:
     scenarios: tuple[str, ...] = ()
 
     def open(self) -> Network:
-        """The network with every scenario applied; cached per process (up to 8 recipes)."""
+        """The network with every scenario applied; cached per process (up to 4 packages and 8
+        scenario recipes)."""
         folder = Path(self.path) if self.path is not None else bundled_path()
         return _open(
             self.path,
@@ -54,22 +55,38 @@ def _stamp(folder: Path) -> tuple[_Stamp, ...]:
 
 
 def forget_opened() -> None:
-    """Drop every network `NetworkSpec.open` keeps in this process (the API does so after a job
-    whose scenario file was temporary: no later call can name that file again)."""
-    _open.cache_clear()
+    """Drop the networks with scenarios that `NetworkSpec.open` keeps in this process (the API
+    does so after a job whose scenario file was temporary: no later call can name that file
+    again). The plain packages stay: the next job reuses them and what was derived from them."""
+    _with_scenarios.cache_clear()
 
 
-@lru_cache(maxsize=8)
 def _open(
     path: str | None,
     scenarios: tuple[str, ...],
     network_stamp: tuple[_Stamp, ...],
     scenario_stamps: tuple[_Stamp, ...],
 ) -> Network:
-    network = load_network(path)
-    if scenarios:
-        from corridor.scenarios import apply_scenario, load_scenario
+    if not scenarios:
+        return _package(path, network_stamp)
+    return _with_scenarios(path, scenarios, network_stamp, scenario_stamps)
 
-        for file in scenarios:
-            network = apply_scenario(network, load_scenario(file, network))
+
+@lru_cache(maxsize=4)
+def _package(path: str | None, network_stamp: tuple[_Stamp, ...]) -> Network:
+    return load_network(path)
+
+
+@lru_cache(maxsize=8)
+def _with_scenarios(
+    path: str | None,
+    scenarios: tuple[str, ...],
+    network_stamp: tuple[_Stamp, ...],
+    scenario_stamps: tuple[_Stamp, ...],
+) -> Network:
+    from corridor.scenarios import apply_scenario, load_scenario
+
+    network = _package(path, network_stamp)
+    for file in scenarios:
+        network = apply_scenario(network, load_scenario(file, network))
     return network

@@ -44,6 +44,8 @@ class Network:
     graph: ExpandedGraph = field(init=False, repr=False)
     place_keys: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     places: PlaceIndex = field(init=False, repr=False)
+    # what `network.derived.per_network` functions built from this network, freed with it
+    derived: dict[object, object] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         def index(ids: list[str]) -> Mapping[str, int]:

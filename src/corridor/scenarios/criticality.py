@@ -35,12 +35,12 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal, cast
 
 from corridor.batch.executor import ProgressCallback, map_tasks
 from corridor.batch.spec import NetworkSpec
 from corridor.errors import QueryError
+from corridor.network.derived import per_network
 from corridor.network.model import Network
 from corridor.routing.odset import ODPair
 from corridor.routing.query import Cargo
@@ -227,9 +227,9 @@ def _od(network: Network, pair: ODPair, depart: datetime) -> ODSearch | None:
     return searches_for(network).od(pair.origin, pair.destination, pair.commodity, CARGO, depart)
 
 
-@lru_cache(maxsize=8)
+@per_network
 def closures_of(network: Network) -> ClosureIndex:
-    """The banned edges of every element of `network`, kept per process while it lives."""
+    """The banned edges of every element of `network`, built once and kept on the network."""
     return closure_index(network, elements(network))
 
 
@@ -438,9 +438,9 @@ def worth_processes(workers: int, seconds_here: float) -> bool:
     return workers > 1 and seconds_here > PROCESS_START_S
 
 
-@lru_cache(maxsize=8)
+@per_network
 def _names(network: Network) -> dict[Element, str]:
-    """`element_name` of every element of `network`, kept per process while it lives."""
+    """`element_name` of every element of `network`, built once and kept on the network."""
     return {element: element_name(network, element) for element in _every(network)}
 
 

@@ -13,12 +13,12 @@ import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from corridor.network.derived import per_network
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
 from corridor.routing.clock import to_hours
@@ -208,7 +208,7 @@ def link_edges(network: Network, links: Iterable[int]) -> frozenset[int]:
     return frozenset(np.flatnonzero(hits).tolist())
 
 
-@lru_cache(maxsize=8)
+@per_network
 def searches_for(network: Network) -> Searches:
-    """The prepared searches of `network`, kept per process while the network object lives."""
+    """The prepared searches of `network`, built once and kept on the network (freed with it)."""
     return Searches(network)

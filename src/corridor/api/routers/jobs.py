@@ -32,7 +32,6 @@ from corridor.routing.odset import default_od_path, read_od_pairs
 from corridor.scenarios import load_scenario
 from corridor.scenarios.compare import compare
 from corridor.scenarios.criticality import KINDS, ElementKind, criticality
-from corridor.scenarios.optima import searches_for
 from corridor.store import repository
 
 
@@ -119,9 +118,10 @@ def _invalid(field: str, message: str) -> ApiProblem:
 def _scenario_file(text: str | None) -> Iterator[tuple[str, ...]]:
     """The scenario as a file (what NetworkSpec and load_scenario take), for one job.
 
-    The networks a scenario job builds are cached per process (`NetworkSpec.open`,
-    `searches_for`, a few each) under a file no later job can name again, so they are dropped
-    when the job ends: a storm of scenario jobs cannot keep the worker's memory growing."""
+    The networks a scenario job builds are cached per process (`NetworkSpec.open`) under a
+    file no later job can name again, so they are dropped when the job ends, and what was
+    derived from them (searches, closure indexes) goes with them: a storm of scenario jobs
+    cannot keep the worker's memory growing."""
     if text is None:
         yield ()
         return
@@ -132,7 +132,6 @@ def _scenario_file(text: str | None) -> Iterator[tuple[str, ...]]:
             yield (str(path),)
     finally:
         forget_opened()
-        searches_for.cache_clear()
 
 
 def _fraction(progress: Progress) -> Callable[[int, int], None]:
