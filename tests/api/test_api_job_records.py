@@ -57,3 +57,28 @@ def test_finished_results_are_dropped_oldest_first_to_stay_within_count_and_byte
 def test_the_job_results_budget_has_a_range(value: object) -> None:
     with pytest.raises(CorridorError, match="job_results_bytes"):
         Settings(job_results_bytes=value)  # type: ignore[arg-type]
+
+
+def test_a_finished_record_answers_its_result_as_it_was_when_the_job_ended() -> None:
+    runner = JobRunner()
+    result: dict[str, Any] = {"ods": [{"origin": "Almaty", "days": 11.5, "tags": ["a", "b"]}]}
+    try:
+        (job_id,) = _run_all(runner, [result])
+    finally:
+        runner.shutdown()
+    result["ods"][0]["days"] = 99.0  # the job's own objects change later: the record does not
+    record = runner.get(job_id)
+    assert record is not None
+    assert record["result"] == {"ods": [{"origin": "Almaty", "days": 11.5, "tags": ["a", "b"]}]}
+    assert runner.get(job_id) == record
+
+
+def test_a_result_that_json_cannot_carry_is_still_answered() -> None:
+    runner = JobRunner()
+    odd = {"at": object()}
+    try:
+        (job_id,) = _run_all(runner, [odd])
+    finally:
+        runner.shutdown()
+    record = runner.get(job_id)
+    assert record is not None and record["result"] is odd

@@ -6,7 +6,8 @@ them (their inputs, the saved scenarios, stay in the database). The queue is bou
 job is refused (503 or 429, with Retry-After). A job can be cancelled: a queued one never starts,
 a running one stops at its next progress step. The oldest finished records are dropped once more
 than `keep` are held, or once their results (counted as encoded JSON) pass `keep_bytes`, so that
-a long-lived server's memory stays bounded however large the results.
+a long-lived server's memory stays bounded however large the results. A finished result is
+kept as its encoded JSON (a few times smaller than the objects) and decoded when asked for.
 """
 
 from __future__ import annotations
@@ -43,10 +44,17 @@ class _Job:
     created_at: datetime
     status: str = "queued"
     progress: float = 0.0
-    result: Any = None
+    result: Any = None  # only when the result cannot be encoded as JSON
+    encoded: bytes | None = None  # the finished result as JSON
     error: dict[str, Any] | None = field(default=None)
     future: Future[None] | None = None
-    size: int = 0  # the result's encoded bytes, once finished
+
+    @property
+    def size(self) -> int:
+        """The finished result's bytes as the API sends it, for the finished-results budget."""
+        if self.encoded is not None:
+            return len(self.encoded)
+        return 0 if self.result is None else len(repr(self.result))
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -54,7 +62,7 @@ class _Job:
             "kind": self.kind,
             "status": self.status,
             "progress": round(self.progress, 4),
-            "result": self.result,
+            "result": self.result if self.encoded is None else orjson.loads(self.encoded),
             "error": self.error,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
         }
@@ -179,8 +187,9 @@ class JobRunner:
         with self._lock:
             if job.status == "cancelled":  # cancelled while its last step ran: stays cancelled
                 return
-            job.status, job.result, job.error = status, result, error
-            job.size = _encoded_size(result)
+            job.status, job.error = status, error
+            job.encoded = _encoded(result)
+            job.result = result if job.encoded is None else None
             if status == "done":
                 job.progress = 1.0
             self._forget_oldest(spare=job.id)
@@ -198,13 +207,12 @@ class JobRunner:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _encoded_size(result: Any) -> int:
-    """The result's size as the API sends it (JSON), for the finished-results budget."""
+def _encoded(result: Any) -> bytes | None:
+    """The result as the API sends it (JSON), or None when there is none or orjson cannot
+    encode it (the record then keeps the object, counted by its repr)."""
     if result is None:
-        return 0
+        return None
     try:
-        return len(
-            orjson.dumps(result, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
-        )
-    except TypeError:  # a type orjson does not know: its repr is a fair measure
-        return len(repr(result))
+        return orjson.dumps(result, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return None
