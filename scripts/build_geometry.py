@@ -83,7 +83,12 @@ PASSAGE_NAMES = {
 }
 # Passages a lane may only traverse when its `passages` column names them.
 GATED = ("suez", "babalmandab", "south_africa", "bosporus", "panama")
-ALWAYS_CLOSED = ("northwest", "bering", "chili", "corinth")  # the Corinth Canal takes no container ships
+ALWAYS_CLOSED = (
+    "northwest",
+    "bering",
+    "chili",
+    "corinth",
+)  # the Corinth Canal takes no container ships
 
 
 @dataclass

@@ -10,6 +10,7 @@ tracemalloc snapshots taken half-way and at the end and prints the ten largest g
 
     python scripts/memory_probe.py --queries 2500                     # the default settings
     python scripts/memory_probe.py --queries 2500 --cache-mib 4096    # entries-only, as before
+    python scripts/memory_probe.py --queries 2500 --mmap-threshold 0  # glibc's adjusting threshold
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import psutil  # type: ignore[import-untyped]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soak import heavy_query
 
+from corridor.api.allocator import fix_mmap_threshold
 from corridor.api.planning import RoutePlanner
 from corridor.api.problems import ApiProblem
 from corridor.api.schemas import RouteRequest
@@ -62,8 +64,11 @@ def heap() -> dict[str, float]:
 
 async def run(args: argparse.Namespace) -> None:
     settings = Settings(
-        result_cache_size=args.entries, result_cache_bytes=int(args.cache_mib * MIB)
+        result_cache_size=args.entries,
+        result_cache_bytes=int(args.cache_mib * MIB),
+        mmap_threshold_bytes=args.mmap_threshold,
     )
+    fix_mmap_threshold(settings.mmap_threshold_bytes)  # as a worker does, before the network
     network = load_network(None)
     planner = RoutePlanner(network, settings)
     ready_to_serve()
@@ -113,6 +118,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--every", type=int, default=250, help="queries between lines")
     parser.add_argument("--cache-mib", type=float, default=64.0, help="result_cache_bytes, MiB")
     parser.add_argument("--entries", type=int, default=512, help="result_cache_size")
+    parser.add_argument(
+        "--mmap-threshold",
+        type=int,
+        default=Settings().mmap_threshold_bytes,
+        help="mmap_threshold_bytes (0: glibc's adjusting threshold)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trace", action="store_true", help="tracemalloc growth, half to end")
     asyncio.run(run(parser.parse_args(argv)))

@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 
 import corridor.api.app
+import corridor.api.server
 from corridor.api import Settings, create_app
 from corridor.api.protocols import GuardedH11Protocol, GuardedHttpToolsProtocol
 from corridor.api.server import (
@@ -257,3 +258,15 @@ def test_a_listener_handed_to_a_worker_arrives_as_its_own_socket_on_the_same_por
     finally:
         for sock in (parent, *workers):
             sock.close()
+
+
+def test_a_worker_fixes_the_mmap_threshold_of_its_settings_before_loading_the_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = Settings(db_url="sqlite:///unused.db", mmap_threshold_bytes=512 * 1024)
+    monkeypatch.setenv(SETTINGS_ENV, settings_to_env(settings))
+    calls: list[Any] = []
+    monkeypatch.setattr(corridor.api.server, "fix_mmap_threshold", calls.append)
+    monkeypatch.setattr(corridor.api.app, "create_app", lambda s: calls.append("app") or "app")
+    worker_app(retry_s=0.0)
+    assert calls == [512 * 1024, "app"]

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI
 from uvicorn import Config
 
+from corridor.api.allocator import fix_mmap_threshold
 from corridor.api.protocols import (  # noqa: F401  (GuardedH11Protocol: re-exported)
     GuardedH11Protocol,
     best_loop,
@@ -135,6 +136,7 @@ def worker_app(retry_s: float = 2.0) -> FastAPI:
     from corridor.errors import StoreError
 
     settings = settings_from_env()
+    fix_mmap_threshold(settings.mmap_threshold_bytes)  # before the network's arrays are made
     while True:
         try:
             app = create_app(settings)
@@ -156,6 +158,7 @@ def run_server(
     import uvicorn
 
     if workers <= 1:
+        fix_mmap_threshold(settings.mmap_threshold_bytes)
         target: Any = app
         if target is None:
             from corridor.api.app import create_app

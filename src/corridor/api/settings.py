@@ -14,6 +14,7 @@ MIB = 1024 * 1024
 RESULT_CACHE_SIZE_RANGE = (0, 100_000)  # answers
 RESULT_CACHE_BYTES_RANGE = (0, 4096 * MIB)  # their encoded bodies, each charged 2 KiB more
 GC_INTERVAL_RANGE = (0, 86_400)  # seconds between full garbage collections; 0: none on a clock
+MMAP_THRESHOLD_RANGE = (0, 32 * MIB)  # bytes (corridor.api.allocator); 0: glibc's own
 
 
 def is_loopback(host: str) -> bool:
@@ -66,6 +67,8 @@ class Settings:
     max_header_bytes: int = 16 * 1024  # request line and headers
     # a full garbage collection every this many seconds in each process (corridor.api.collector)
     gc_interval_s: int = 60
+    # allocations this large are mapped apart from glibc's heap (corridor.api.allocator)
+    mmap_threshold_bytes: int = 256 * 1024
 
     def hosts(self) -> tuple[str, ...]:
         """The Host header names this server answers; empty: any."""
@@ -80,6 +83,7 @@ class Settings:
         _check_whole("result_cache_bytes", self.result_cache_bytes, RESULT_CACHE_BYTES_RANGE)
         _check_whole("job_results_bytes", self.job_results_bytes, RESULT_CACHE_BYTES_RANGE)
         _check_whole("gc_interval_s", self.gc_interval_s, GC_INTERVAL_RANGE)
+        _check_whole("mmap_threshold_bytes", self.mmap_threshold_bytes, MMAP_THRESHOLD_RANGE)
         if self.token is not None and not self.token.strip():
             raise CorridorError("the API token is empty; pass a non-empty --token")
         if not is_loopback(self.host) and self.token is None:
