@@ -3,8 +3,10 @@
 Every open rail line inside one class runs at that class's one sourced speed, and a line across
 a border between two classes at the harmonic mean of the two (half its length in each).
 Kazakhstan has two classes by infrastructure: the single-track western lines listed below and
-the mainline class (every other Kazakh line). The checks read links.csv and nodes.csv directly;
-the class speeds are taken from the data, so the tests pin the rule, not the figures.
+the mainline class (every other Kazakh line). Hungary has a class of its own since its freight
+trains' national average was found (docs/calibration.md, "Central Europe and the Balkans"). The
+checks read links.csv and nodes.csv directly; the class speeds are taken from the data, so the
+tests pin the rule, not the figures.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ CLASSES: dict[str, frozenset[str]] = {
     "kazakh": frozenset({"KZ"}),
     "russian": frozenset({"RU"}),
     "belarusian": frozenset({"BY"}),
-    "central_european": frozenset(
-        {"PL", "DE", "CZ", "SK", "AT", "HU", "NL", "BE", "IT", "SI", "HR"}
-    ),
+    "central_european": frozenset({"PL", "DE", "CZ", "SK", "AT", "NL", "BE", "IT", "SI", "HR"}),
+    "hungarian": frozenset({"HU"}),
     "balkan": frozenset({"RS", "MK", "GR", "BG"}),
     "romanian": frozenset({"RO"}),
 }
@@ -77,6 +78,21 @@ def _class_speeds() -> dict[str, set[float]]:
 def test_every_line_inside_a_class_runs_at_one_speed(name: str) -> None:
     speeds = _class_speeds()[name]
     assert len(speeds) == 1, f"class {name}: lines run at {sorted(speeds)} km/h, expected one speed"
+
+
+def test_every_line_inside_the_classes_gives_a_speed_not_a_running_time() -> None:
+    # A line given a duration_h instead of a speed would escape the class rule unnoticed.
+    country = {r["node_id"]: r["country"] for r in _rows("nodes.csv")}
+    timed = [
+        r["link_id"]
+        for r in _rows("links.csv")
+        if r["mode"] == "rail"
+        and r["status"] != "closed"
+        and _class_of(country[r["from_node"]]) is not None
+        and _class_of(country[r["to_node"]]) is not None
+        and not r["speed_kmh"]
+    ]
+    assert timed == [], f"lines inside the line classes without a class speed: {timed}"
 
 
 def test_a_line_between_two_classes_runs_at_their_harmonic_mean() -> None:

@@ -197,8 +197,9 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # Since every rail line class has one sourced speed (docs/calibration.md, "Line classes"):
     # Kazakhstan's mainlines 1,007 km a day (KTZ 2019) and its single-track western lines 399 km a
     # day (the 2022 Bolashak-Altynkol train), Russia 1,200 km a day (RZD), Belarus under 12 h end
-    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017) and the Balkan rail
-    # borders at 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
+    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), Hungary 29.1 km/h (VPE
+    # 2018-19), Halkali-Kapikule 8.5 h (Turkish ministry, 2026) and the Balkan rail borders at
+    # 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
     # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans. Nothing in the
     # network says that no operator sells a Kazakhstan-Türkiye or Kazakhstan-Romania train
     # through the EU. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h,
