@@ -215,7 +215,7 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     "the Balkans (11.2 d) beats the Middle Corridor (13.6 d), for the same reason as "
     "Altynkol-Constanța",
     ("Xi'an", "Mersin"): "an 11,627 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (16.8 d) beats the Middle Corridor by Aktau and Baku (19.3 d, "
+    "Europe, Serbia and Bulgaria (16.8 d) beats the Middle Corridor by Aktau and Baku (18.7 d, "
     "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
 }
 
