@@ -18,10 +18,12 @@ Meanwhile it samples every server process's RSS and the health latency. When the
 checks, and exits 1 if any check fails:
 
 - health answers in under 100 ms (median of 50 requests, each on a new connection);
-- memory is flat once warm: for every worker process that lived at least `--fit-minutes`, the
-  least-squares slope of its RSS over the part of its life after `--judge-after` (a fraction,
-  default the second half: the first covers loading, warming and filling the bounded caches) is
-  within +-`--max-slope` MB/min; a run in which no worker lived that long fails the check;
+- memory is flat once warm: for every worker still serving at the end that lived at least
+  `--fit-minutes`, the least-squares slope of its RSS over the part of its life after
+  `--judge-after` (a fraction, default the second half: the first covers loading, warming and
+  filling the bounded caches) is within +-`--max-slope` MB/min; a worker the soak killed earlier
+  must have ended no more than `--level-margin` MB above the highest end level of those; a run in
+  which no worker serving at the end lived that long fails the check;
 - nothing acknowledged is lost: every shipment whose save got 201 reads back, and every job that
   got 202 ends done, failed or cancelled (jobs of a process that was killed are gone with it, as
   documented, and reported apart);
@@ -99,6 +101,7 @@ class Plan:
     fit_minutes: float
     judge_after: float  # the fraction of a worker's life after which its RSS must be flat
     max_slope_mb_min: float
+    level_margin_mb: float  # how far above the last workers' level a killed worker may end
     db_down_s: float
     seed: int
 
@@ -119,6 +122,9 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
         "--judge-after", type=float, default=0.5, help="fraction of a life that is warm-up"
     )
     parser.add_argument("--max-slope", type=float, default=1.0, help="MB/min, memory check")
+    parser.add_argument(
+        "--level-margin", type=float, default=10.0, help="MB a killed worker may end above the last"
+    )
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
     plan = Plan(
@@ -138,6 +144,7 @@ def parse_plan(argv: list[str] | None = None) -> Plan:
         fit_minutes=args.fit_minutes,
         judge_after=args.judge_after,
         max_slope_mb_min=args.max_slope,
+        level_margin_mb=args.level_margin,
         db_down_s=20.0,
         seed=args.seed,
     )
@@ -1222,44 +1229,77 @@ def slope_mb_per_min(samples: list[tuple[float, int]], after: float = 0.5) -> fl
     return cov / var * 60.0 / 1e6
 
 
+def _memory_mark(row: dict[str, Any]) -> str:
+    if row["judged"] == "level":
+        verdict = "ok" if row["ok"] else "<-- above"
+        return f"  ended early: end level vs {row['ceiling_mb']} MB {verdict}"
+    if row["judged"] == "slope":
+        return "" if row["ok"] else "  <-- not flat"
+    return "  (not judged)"
+
+
 def memory_table(plan: Plan, log: Log) -> tuple[list[dict[str, Any]], bool]:
-    """A row per server process; flat when every worker judged is flat, and one was judged."""
-    rows = []
-    flat = True
-    judged_any = False
-    for pid, samples in sorted(log.rss.items(), key=lambda kv: kv[1][0][0]):
-        life = (samples[-1][0] - samples[0][0]) / 60.0
-        slope = slope_mb_per_min(samples, plan.judge_after)
-        judged = log.roles.get(pid) == "worker" and life >= plan.fit_minutes
-        ok = not judged or (slope is not None and abs(slope) <= plan.max_slope_mb_min)
-        flat &= ok
-        judged_any |= judged
-        warm_from = samples[0][0] + (samples[-1][0] - samples[0][0]) * plan.judge_after
-        warm = [r for t, r in samples if t >= warm_from]
-        rows.append(
-            {
-                "pid": pid,
-                "role": log.roles.get(pid, "?"),
-                "from_s": round(samples[0][0], 1),
-                "minutes": round(life, 2),
-                "start_mb": round(samples[0][1] / 1e6, 1),
-                "peak_mb": round(max(r for _, r in samples) / 1e6, 1),
-                "end_mb": round(samples[-1][1] / 1e6, 1),
-                "slope_mb_min": None if slope is None else round(slope, 3),
-                "judged_from_s": round(warm_from, 1),
-                "warm_min_mb": round(min(warm) / 1e6, 1),
-                "warm_max_mb": round(max(warm) / 1e6, 1),
-                "judged": judged,
-                "ok": ok,
-                # one sample a minute: [seconds into the run, MB]
-                "series": [
-                    [round(t), round(r / 1e6, 1)]
-                    for i, (t, r) in enumerate(samples)
-                    if i == len(samples) - 1 or int(t // 60) != int(samples[i + 1][0] // 60)
-                ],
-            }
-        )
-    return rows, flat and judged_any
+    """A row per server process, and whether memory was flat.
+
+    Flat when every worker still serving at the end of the run that lived `fit_minutes` has a
+    slope within the tolerance over its warm part (and one was judged so), and every worker that
+    ended earlier (killed by the soak's crashes, often while still warming) ended no higher than
+    the highest end level of those plus `level_margin_mb`: a worker cut short is judged by where
+    it got to, not by a slope it had no time to level off.
+    """
+    end = max(samples[-1][0] for samples in log.rss.values())
+    ended_early = {
+        pid
+        for pid, samples in log.rss.items()
+        if log.roles.get(pid) == "worker" and samples[-1][0] < end - 2 * plan.sample_every_s
+    }
+    rows = [_memory_row(plan, log, pid, pid in ended_early) for pid in _by_start(log)]
+    final = [row for row in rows if row["judged"] == "slope"]
+    ceiling = max((row["end_mb"] for row in final), default=0.0) + plan.level_margin_mb
+    for row in rows:
+        if row["judged"] == "level":
+            row["ok"] = bool(final) and row["end_mb"] <= ceiling
+            row["ceiling_mb"] = round(ceiling, 1)
+    return rows, bool(final) and all(row["ok"] for row in rows)
+
+
+def _by_start(log: Log) -> list[int]:
+    return [pid for pid, _ in sorted(log.rss.items(), key=lambda kv: kv[1][0][0])]
+
+
+def _memory_row(plan: Plan, log: Log, pid: int, ended_early: bool) -> dict[str, Any]:
+    """One process's figures; `judged` is "slope" (a worker serving at the end that lived
+    `fit_minutes`), "level" (a worker that ended early) or "" (not judged)."""
+    samples = log.rss[pid]
+    life = (samples[-1][0] - samples[0][0]) / 60.0
+    slope = slope_mb_per_min(samples, plan.judge_after)
+    judged = ""
+    if log.roles.get(pid) == "worker":
+        judged = "level" if ended_early else "slope" if life >= plan.fit_minutes else ""
+    ok = judged != "slope" or (slope is not None and abs(slope) <= plan.max_slope_mb_min)
+    warm_from = samples[0][0] + (samples[-1][0] - samples[0][0]) * plan.judge_after
+    warm = [r for t, r in samples if t >= warm_from]
+    return {
+        "pid": pid,
+        "role": log.roles.get(pid, "?"),
+        "from_s": round(samples[0][0], 1),
+        "minutes": round(life, 2),
+        "start_mb": round(samples[0][1] / 1e6, 1),
+        "peak_mb": round(max(r for _, r in samples) / 1e6, 1),
+        "end_mb": round(samples[-1][1] / 1e6, 1),
+        "slope_mb_min": None if slope is None else round(slope, 3),
+        "judged_from_s": round(warm_from, 1),
+        "warm_min_mb": round(min(warm) / 1e6, 1),
+        "warm_max_mb": round(max(warm) / 1e6, 1),
+        "judged": judged,
+        "ok": ok,
+        # one sample a minute: [seconds into the run, MB]
+        "series": [
+            [round(t), round(r / 1e6, 1)]
+            for i, (t, r) in enumerate(samples)
+            if i == len(samples) - 1 or int(t // 60) != int(samples[i + 1][0] // 60)
+        ],
+    }
 
 
 def classify_5xx(log: Log, outcome: Outcome) -> str:
@@ -1490,14 +1530,14 @@ def print_summary(report: dict[str, Any]) -> None:
         f"{'warm MB':>14}{'MB/min':>8}"
     )
     for row in report["memory"]:
-        mark = ("" if row["ok"] else "  <-- not flat") if row["judged"] else "  (not judged)"
+        mark = _memory_mark(row)
         warm = f"{row['warm_min_mb']}-{row['warm_max_mb']}"
         print(
             f"{row['role'] + ' ' + str(row['pid']):<20}{row['minutes']:>8}{row['start_mb']:>10}"
             f"{row['peak_mb']:>9}{row['end_mb']:>8}{warm:>14}{_fmt(row['slope_mb_min']):>8}{mark}"
         )
-    if not any(row["judged"] for row in report["memory"]):
-        print("memory: no worker lived --fit-minutes, so none was judged (memory_flat fails)")
+    if not any(row["judged"] == "slope" for row in report["memory"]):
+        print("memory: no worker serving at the end lived --fit-minutes (memory_flat fails)")
     h = report["health"]
     print(f"\nhealth after load: median {h['final_median_ms']} ms, p90 {h['final_p90_ms']} ms "
           f"({h['final_answered']}); under load: median {h['under_load_median_ms']} ms, "

@@ -130,3 +130,43 @@ def test_no_worker_living_long_enough_fails_the_memory_check(soak: ModuleType) -
     assert not flat and not rows[0]["judged"]
     _rows, flat = soak.memory_table(_plan(soak, "--fit-minutes", "1"), log)
     assert flat
+
+
+def _worker(log: Any, pid: int, samples: list[tuple[float, int]]) -> None:
+    log.rss[pid] = samples
+    log.roles[pid] = "worker"
+
+
+def _level(mb: float, minutes: float, start_s: float = 0.0) -> list[tuple[float, int]]:
+    return [(start_s + 10.0 * i, int(mb * 1e6)) for i in range(int(minutes * 6) + 1)]
+
+
+def test_a_worker_killed_while_warming_is_judged_by_the_level_it_reached(
+    soak: ModuleType,
+) -> None:
+    log = soak.Log()
+    _worker(log, 1, [(10.0 * i, int(3e8 + 2e6 * i / 6)) for i in range(43)])  # 2 MB/min, 7 min
+    _worker(log, 2, _level(330.0, 18, start_s=700.0))  # serving at the end, level
+    rows, flat = soak.memory_table(_plan(soak), log)
+    assert flat
+    assert [row["judged"] for row in rows] == ["level", "slope"]
+
+
+def test_a_killed_worker_that_ended_above_the_last_workers_level_is_not_flat(
+    soak: ModuleType,
+) -> None:
+    log = soak.Log()
+    _worker(log, 1, _level(345.0, 7))  # killed at 7 minutes, 15 MB above where the last settled
+    _worker(log, 2, _level(330.0, 18, start_s=700.0))
+    rows, flat = soak.memory_table(_plan(soak), log)
+    assert not flat and not rows[0]["ok"]
+    _rows, flat = soak.memory_table(_plan(soak, "--level-margin", "20"), log)
+    assert flat
+
+
+def test_killed_workers_alone_cannot_make_memory_flat(soak: ModuleType) -> None:
+    log = soak.Log()
+    _worker(log, 1, _level(300.0, 7))
+    _worker(log, 2, _level(300.0, 2, start_s=600.0))  # serving at the end, too young to judge
+    rows, flat = soak.memory_table(_plan(soak), log)
+    assert not flat and [row["judged"] for row in rows] == ["level", ""]
