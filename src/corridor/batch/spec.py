@@ -28,12 +28,10 @@ class NetworkSpec:
         """The network with every scenario applied; cached per process (up to 4 packages and 8
         scenario recipes)."""
         folder = Path(self.path) if self.path is not None else bundled_path()
-        return _open(
-            self.path,
-            self.scenarios,
-            _stamp(folder),
-            tuple(_file_stamp(Path(s)) for s in self.scenarios),
-        )
+        if not self.scenarios:
+            return _package(self.path, _stamp(folder))
+        scenario_stamps = tuple(_file_stamp(Path(s)) for s in self.scenarios)
+        return _with_scenarios(self.path, self.scenarios, _stamp(folder), scenario_stamps)
 
     def label(self) -> str:
         """A short name for reports: the scenario file stems, or `baseline`."""
@@ -59,17 +57,6 @@ def forget_opened() -> None:
     does so after a job whose scenario file was temporary: no later call can name that file
     again). The plain packages stay: the next job reuses them and what was derived from them."""
     _with_scenarios.cache_clear()
-
-
-def _open(
-    path: str | None,
-    scenarios: tuple[str, ...],
-    network_stamp: tuple[_Stamp, ...],
-    scenario_stamps: tuple[_Stamp, ...],
-) -> Network:
-    if not scenarios:
-        return _package(path, network_stamp)
-    return _with_scenarios(path, scenarios, network_stamp, scenario_stamps)
 
 
 @lru_cache(maxsize=4)
