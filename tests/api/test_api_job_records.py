@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
+import weakref
 from typing import Any
 
 import pytest
@@ -82,3 +84,22 @@ def test_a_result_that_json_cannot_carry_is_still_answered() -> None:
         runner.shutdown()
     record = runner.get(job_id)
     assert record is not None and record["result"] is odd
+
+
+class _Result(dict[str, Any]):
+    """A result the test can hold weakly (a plain dict cannot be)."""
+
+
+def test_a_finished_record_does_not_keep_the_objects_of_its_result() -> None:
+    runner = JobRunner()
+    result = _Result(ods=[{"origin": "Almaty", "days": 11.5}])
+    kept = weakref.ref(result)
+    try:
+        (job_id,) = _run_all(runner, [result])
+    finally:
+        runner.shutdown()
+    del result
+    gc.collect()
+    assert kept() is None
+    record = runner.get(job_id)
+    assert record is not None and record["result"] == {"ods": [{"origin": "Almaty", "days": 11.5}]}
