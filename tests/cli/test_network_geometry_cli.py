@@ -52,4 +52,7 @@ def test_network_geojson_draws_sea_lanes_as_polylines() -> None:
     features = json.loads(proc.stdout)["features"]
     sea = [f for f in features if f["properties"].get("mode") == "sea"]
     assert sea and all(len(f["geometry"]["coordinates"]) > 2 for f in sea)
-    assert all(f["properties"]["path"].startswith("dataset:") for f in sea)
+    # searoute's lanes, or waypoints traced by hand where searoute has no lane (the Kiel Canal)
+    paths = [f["properties"]["path"] for f in sea]
+    assert all(p.startswith(("dataset:", "waypoints:")) for p in paths)
+    assert sum(p.startswith("dataset:") for p in paths) > len(paths) / 2

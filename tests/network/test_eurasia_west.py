@@ -56,6 +56,19 @@ def test_routes_to_south_east_europe_and_turkiye_do_not_detour_through_germany(
     assert "DE" not in route.countries
 
 
+def test_munich_reaches_budapest_along_the_danube_not_over_the_alps(
+    eurasia: corridor.Network,
+) -> None:
+    # The main line runs Munich-Salzburg-Linz-Vienna; the way round by Innsbruck is 1.57x the
+    # great circle, the Salzburg line about 1.25x.
+    route = fastest(eurasia, "Munich", "Budapest")
+    names = {eurasia.node(n).name for n in route.nodes}
+    assert "Innsbruck" not in names
+    assert "Salzburg" in names
+    straight = _great_circle_km(eurasia.node(route.nodes[0]), eurasia.node(route.nodes[-1]))
+    assert route.distance_km <= 1.35 * straight
+
+
 def test_piraeus_reaches_budapest_by_rail_through_the_balkans(eurasia: corridor.Network) -> None:
     result = corridor.plan(eurasia, Query("Piraeus", "Budapest", depart=DEPART))
     rail = [r for r in result.routes if r.modes == ("rail",)]
