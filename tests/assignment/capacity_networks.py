@@ -1,7 +1,8 @@
 """Random small network packages with every kind of capacity, for the assignment oracles.
 
 Two countries, rail in two gauges and road, so routes cross borders (crossing rows per direction,
-some with an agri row of their own), change gauge or mode at terminals (transfer rows), and wait
+some with an agri row of their own), change gauge or mode at terminals (transfer rows) or trains
+at hubs (`train_change` rows), and wait
 for timetabled services (one or two per link direction). Link directions, crossings (their
 link), services and terminals may each declare a TEU/week capacity, drawn small against the
 demand so that they bind.
@@ -88,6 +89,18 @@ def specs(draw: st.DrawFn, *, max_pairs: int = 3, top: int = 20) -> Spec:
     for node_id, present in layers.items():
         ordered = sorted(present)
         for i, a in enumerate(ordered):
+            if a.startswith("rail") and draw(st.integers(0, 2)) == 0:  # trains end here
+                spec.transfers.append(
+                    {
+                        "node_id": node_id,
+                        "from_layer": a,
+                        "to_layer": a,
+                        "kind": "train_change",
+                        "duration": draw(st.integers(0, 24)),
+                        "cost": draw(st.integers(0, 100)),
+                        "capacity": _capacity(draw, top),
+                    }
+                )
             for b in ordered[i + 1 :]:
                 if draw(st.integers(0, 3)) == 0:
                     continue
@@ -220,7 +233,7 @@ def write_package(spec: Spec, folder: Path) -> Path:
             *({"activity": "move", "mode": m, "energy_carrier": c, "wtw_g_per_tkm": 20,
                "ttw_g_per_tkm": 10, **PROV} for m, c in CARRIER.items()),
             *({"activity": "hub", "mode": k, "energy_carrier": "-", "wtw_g_per_t": 500,
-               "ttw_g_per_t": 250, **PROV} for k in ("gauge_change", "transshipment")),
+               "ttw_g_per_t": 250, **PROV} for k in ("gauge_change", "transshipment", "train_change")),
         ],
     )  # fmt: skip
     _table(

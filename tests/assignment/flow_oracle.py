@@ -7,6 +7,9 @@ the capacities are rebuilt from the records (`net.links`, `net.crossings`, `net.
 * a state is (node, layer); a link direction is one arc between its ends' states, its border
   stop (dwell and fee of the commodity's class, `import` rows when the cargo's destination lies in
   the country entered) folded into the arc; a transfer row is two arcs, one each way;
+* a `train_change` row gives its (node, layer) a second state, (node, "layer:arrive"), where the
+  layer's moves into the node end; the change is one arc from it to (node, layer), and the node's
+  other transfers out of the layer leave from both states;
 * USD per TEU is half the price of a 40' box: (tariff per FEU-km × km + tariff per FEU) × the
   reverse factor against the link's direction × the commodity's factor for the mode, plus half the
   border fee; a transfer costs half its price per FEU;
@@ -64,16 +67,29 @@ def mean_wait(departures: Sequence[float]) -> float:
 
 def arcs_of(net: corridor.Network) -> list[Arc]:
     arcs: list[Arc] = []
+    hubs = {(t.node_id, t.from_layer) for t in net.transfers if t.kind == "train_change"}
+
+    def into(node: str, layer: str) -> tuple[str, str]:
+        return (node, f"{layer}:arrive") if (node, layer) in hubs else (node, layer)
+
     for lk in net.links:
         if lk.status == "closed":
             continue
         layer = layer_of(lk.mode, lk.gauge_mm)
-        arcs.append(Arc((lk.from_node, layer), (lk.to_node, layer), "move", lk.link_id, False))
+        arcs.append(Arc((lk.from_node, layer), into(lk.to_node, layer), "move", lk.link_id, False))
         if lk.bidirectional:
-            arcs.append(Arc((lk.to_node, layer), (lk.from_node, layer), "move", lk.link_id, True))
+            arcs.append(
+                Arc((lk.to_node, layer), into(lk.from_node, layer), "move", lk.link_id, True)
+            )
     for i, t in enumerate(net.transfers):
         a, b = (t.node_id, t.from_layer), (t.node_id, t.to_layer)
-        arcs += [Arc(a, b, "transfer", str(i), False), Arc(b, a, "transfer", str(i), True)]
+        if t.kind == "train_change":
+            arcs.append(Arc(into(*a), a, "transfer", str(i), False))
+            continue
+        for tail, head, rev in ((a, b, False), (b, a, True)):
+            arcs.append(Arc(tail, head, "transfer", str(i), rev))
+            if into(*tail) != tail:
+                arcs.append(Arc(into(*tail), head, "transfer", str(i), rev))
     return arcs
 
 
@@ -168,8 +184,8 @@ def facilities(net: corridor.Network, arcs: Sequence[Arc]) -> list[Facility]:
             out.append(Facility(f"services {link_id} {rev}", (i,), total))
     for ti, t in enumerate(net.transfers):
         if t.capacity_teu_per_week is not None:
-            pair = (index[("transfer", str(ti), False)], index[("transfer", str(ti), True)])
-            out.append(Facility(f"terminal {t.node_id}", pair, t.capacity_teu_per_week))
+            both = tuple(i for i, a in enumerate(arcs) if a.kind == "transfer" and a.ref == str(ti))
+            out.append(Facility(f"terminal {t.node_id}", both, t.capacity_teu_per_week))
     return out
 
 

@@ -200,22 +200,23 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), Hungary 29.1 km/h (VPE
     # 2018-19), Halkali-Kapikule 8.5 h (Turkish ministry, 2026) and the Balkan rail borders at
     # 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
-    # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans. Nothing in the
+    # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans, changing trains
+    # at Budapest BILK (26 h, transfers.csv; it narrows each gap by 26 h). Nothing in the
     # network says that no operator sells a Kazakhstan-Türkiye or Kazakhstan-Romania train
     # through the EU. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h,
     # clearance 24 h, the feeder's wait, Alat discharge 48 h, estimates). Figures: `corridor
     # route ORIGIN DESTINATION`, and with `--avoid-country RU` for the Middle Corridor.
     ("Altynkol", "Constanța"): "a 7,528 km loop by rail through Russia, Belarus, Poland, Czechia, "
-    "Slovakia and Hungary (11.8 d) beats the Middle Corridor by the Caspian, Georgia and the "
-    "Black Sea coast (14.6 d)",
+    "Slovakia and Hungary (12.9 d with the Budapest train change) beats the Middle Corridor by "
+    "the Caspian, Georgia and the Black Sea coast (14.6 d)",
     ("Almaty", "Istanbul"): "a 7,488 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (11.0 d) beats the Middle Corridor (13.2 d), for the same reason "
+    "Europe, Serbia and Bulgaria (12.1 d) beats the Middle Corridor (13.2 d), for the same reason "
     "as Altynkol-Constanța",
     ("Tashkent", "Istanbul"): "a 6,867 km loop through Kazakhstan, Russia, Belarus, Poland and "
-    "the Balkans (11.2 d) beats the Middle Corridor (13.6 d), for the same reason as "
+    "the Balkans (12.3 d) beats the Middle Corridor (13.6 d), for the same reason as "
     "Altynkol-Constanța",
     ("Xi'an", "Mersin"): "an 11,627 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (16.8 d) beats the Middle Corridor by Aktau and Baku (18.7 d, "
+    "Europe, Serbia and Bulgaria (17.9 d) beats the Middle Corridor by Aktau and Baku (18.7 d, "
     "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
 }
 

@@ -3,7 +3,15 @@
 A vertex is (node, layer). A link becomes a MOVE edge between the vertices of its layer at its two
 ends (two edges when bidirectional). A transfer row becomes two TRANSFER edges between the layers
 at its node. A link direction that crosses a border is preceded by a BORDER edge into an auxiliary
-vertex, so dwell is a leg of its own. All per-edge figures are flat numpy arrays in CSR order
+vertex, so dwell is a leg of its own.
+
+A `train_change` row (a rail layer joined to itself at a hub) splits its (node, layer) in two: every
+move on that layer that ends at the node ends at an *arrival* vertex, and one TRANSFER edge, the
+change of trains, leads from it to the (departure) vertex the layer's moves leave from. A box that
+arrives and leaves on the layer pays the change; one that starts or ends there does not (both
+vertices are the node's). The node's other transfers out of the layer leave from both vertices
+and those into it reach the departure vertex, so a gauge change or transshipment does not pay the
+train change as well. All per-edge figures are flat numpy arrays in CSR order
 (edges sorted by source vertex), independent of any query; routing scales them by the cargo.
 """
 
@@ -17,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from corridor.network.records import MODES, mode_of_layer
+from corridor.network.records import MODES, TRAIN_CHANGE, mode_of_layer
 
 if TYPE_CHECKING:
     from corridor.network.model import Network
@@ -53,6 +61,7 @@ class ExpandedGraph:
 
     vertex_node: IntArray
     vertex_layer: tuple[str, ...]
+    vertex_arrival: BoolArray  # the arrival vertex of a train-change hub's layer
     vertices_of_node: Mapping[int, tuple[int, ...]]
     indptr: IntArray
     src: IntArray
@@ -174,6 +183,16 @@ def compile_graph(network: Network) -> ExpandedGraph:
         vertex(node_index[link.from_node], link.layer)
         vertex(node_index[link.to_node], link.layer)
     real_vertices = dict(vertex_of)
+    arrival_of: dict[tuple[int, str], int] = {}  # (node, layer) of a train-change hub
+    for transfer in network.transfers:
+        if transfer.kind == TRAIN_CHANGE:
+            key = (node_index[transfer.node_id], transfer.from_layer)
+            arrival_of[key] = vertex(key[0], f"{transfer.from_layer}:arrive")
+            vertex_layer[arrival_of[key]] = transfer.from_layer
+
+    def arrival(node: int, layer: str) -> int:
+        """The vertex a move on `layer` ends at."""
+        return arrival_of.get((node, layer), real_vertices[(node, layer)])
 
     move_factor = {
         (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "move"
@@ -301,7 +320,7 @@ def compile_graph(network: Network) -> ExpandedGraph:
             ends.append((link.to_node, link.from_node, True))
         for a, b, rev in ends:
             u = real_vertices[(node_index[a], link.layer)]
-            w = real_vertices[(node_index[b], link.layer)]
+            w = arrival(node_index[b], link.layer)
             cdi = crossdir_of.get((li, rev))
             if cdi is not None:
                 layer = f"{BORDER_LAYER}:{crossdirs[cdi].crossing_id}:{int(rev)}"
@@ -349,13 +368,24 @@ def compile_graph(network: Network) -> ExpandedGraph:
         hub = hub_factor[transfer.kind]
         if transfer.kind == "transshipment" and modes & {"sea", "ferry"}:
             hub = hub_factor.get("maritime_transshipment", hub)
-        for s, t in ((va, vb), (vb, va)):
+        steps: list[tuple[int, int, bool]] = []  # (from vertex, to vertex, to_layer -> from_layer)
+        if transfer.kind == TRAIN_CHANGE:
+            steps.append((arrival_of[(n, transfer.from_layer)], va, False))
+        else:
+            for out_of, sa, sb, rev in (
+                (transfer.from_layer, va, vb, False),
+                (transfer.to_layer, vb, va, True),
+            ):
+                steps.append((sa, sb, rev))
+                if (n, out_of) in arrival_of:  # a box off a train of this layer moves on directly
+                    steps.append((arrival_of[(n, out_of)], sb, rev))
+        for s, t, rev in steps:
             add(
                 s,
                 t,
                 TRANSFER,
                 ti,
-                s == vb,
+                rev,
                 bits=bits,
                 hours=transfer.duration_h,
                 hours_p90=transfer.duration_p90_h,
@@ -381,12 +411,13 @@ def compile_graph(network: Network) -> ExpandedGraph:
     carries_matrix = np.array(carries_rows, dtype=bool).reshape(len(carries_rows), -1)
 
     by_node: dict[int, list[int]] = {}
-    for (node, _layer), v in real_vertices.items():
+    for (node, _layer), v in (*real_vertices.items(), *arrival_of.items()):
         by_node.setdefault(node, []).append(v)
 
     return ExpandedGraph(
         vertex_node=_frozen(vnode),
         vertex_layer=tuple(vertex_layer),
+        vertex_arrival=_frozen(np.isin(np.arange(n_vertices), list(arrival_of.values()))),
         vertices_of_node=MappingProxyType({k: tuple(sorted(v)) for k, v in by_node.items()}),
         indptr=_frozen(indptr),
         src=_frozen(src[order]),

@@ -25,6 +25,7 @@ from corridor.network.records import (
     HUB_CATEGORIES,
     MODES,
     NODE_KINDS,
+    TRAIN_CHANGE,
     TRANSFER_KINDS,
     WEEKDAYS,
     Commodity,
@@ -668,9 +669,29 @@ class _Loader:
                         f"no link of this layer at {node} (layers there: {have})",
                     )
                     ok = False
-            if v["from_layer"] == v["to_layer"]:
+            if v["kind"] == TRAIN_CHANGE:
+                if v["from_layer"] != v["to_layer"]:
+                    self.problem(
+                        file,
+                        n,
+                        "to_layer",
+                        v["to_layer"],
+                        f"a train change joins a rail layer to itself; expected {v['from_layer']}",
+                    )
+                    ok = False
+                elif not v["from_layer"].startswith("rail_"):
+                    self.problem(
+                        file, n, "from_layer", v["from_layer"], "a train change is on a rail layer"
+                    )
+                    ok = False
+            elif v["from_layer"] == v["to_layer"]:
                 self.problem(
-                    file, n, "to_layer", v["to_layer"], "a transfer joins two different layers"
+                    file,
+                    n,
+                    "to_layer",
+                    v["to_layer"],
+                    "a transfer joins two different layers (only a train_change joins a layer "
+                    "to itself)",
                 )
                 ok = False
             if v["kind"] == "gauge_change" and not (

@@ -151,7 +151,12 @@ def route_from_path(
             transfer = network.transfers[ref]
             into = g.vertex_layer[int(g.dst[edge])]
             out_of = g.vertex_layer[int(g.src[edge])]
-            what = "gauge change" if transfer.kind == "gauge_change" else "transshipment"
+            place = network.node(transfer.node_id).name
+            if transfer.kind == "train_change":
+                detail = f"train change at {place} ({into})"
+            else:
+                what = "gauge change" if transfer.kind == "gauge_change" else "transshipment"
+                detail = f"{what} {out_of} → {into} at {place}"
             leg(
                 "transfer",
                 transfer.node_id,
@@ -160,7 +165,7 @@ def route_from_path(
                 depart,
                 arrive,
                 edge,
-                f"{what} {out_of} → {into} at {network.node(transfer.node_id).name}",
+                detail,
                 f"{transfer.node_id}:{out_of}>{into}",
             )
 
