@@ -198,7 +198,7 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # Kazakhstan's mainlines 1,007 km a day (KTZ 2019) and its single-track western lines 399 km a
     # day (the 2022 Bolashak-Altynkol train), Russia 1,200 km a day (RZD), Belarus under 12 h end
     # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), Hungary 29.1 km/h (VPE
-    # 2018-19), Halkali-Kapikule 8.5 h (Turkish ministry, 2026), Turkiye's other lines 13.76 km/h
+    # 2018-19), Halkali-Kapikule 8.5 h (Turkish ministry, 2026), Turkiye's other lines 13.27 km/h
     # (the 120 h Georgian border-Köseköy standard time, 2020) and the Balkan rail borders at
     # 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
     # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans. Nothing in the
@@ -216,7 +216,7 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     "the Balkans (11.2 d) beats the Middle Corridor (13.6 d), for the same reason as "
     "Altynkol-Constanța",
     ("Xi'an", "Mersin"): "an 11,627 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (19.1 d) beats the Middle Corridor by Aktau and Baku (21.2 d, "
+    "Europe, Serbia and Bulgaria (19.2 d) beats the Middle Corridor by Aktau and Baku (21.3 d, "
     "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
 }
 
