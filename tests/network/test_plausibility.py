@@ -206,17 +206,17 @@ KNOWN_DETOURS: dict[tuple[str, str], str] = {
     # through the EU. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h,
     # clearance 24 h, the feeder's wait, Alat discharge 48 h, estimates). Figures: `corridor
     # route ORIGIN DESTINATION`, and with `--avoid-country RU` for the Middle Corridor.
-    ("Altynkol", "Constanța"): "a 7,528 km loop by rail through Russia, Belarus, Poland, Czechia, "
+    ("Altynkol", "Constanța"): "a 7,523 km loop by rail through Russia, Belarus, Poland, Czechia, "
     "Slovakia and Hungary (12.9 d with the Budapest train change) beats the Middle Corridor by "
     "the Caspian, Georgia and the Black Sea coast (14.6 d)",
-    ("Almaty", "Istanbul"): "a 7,488 km loop by rail through Russia, Belarus, Poland, Central "
+    ("Almaty", "Istanbul"): "a 7,475 km loop by rail through Russia, Belarus, Poland, Central "
     "Europe, Serbia and Bulgaria (12.1 d) beats the Middle Corridor (13.2 d), for the same reason "
     "as Altynkol-Constanța",
-    ("Tashkent", "Istanbul"): "a 6,867 km loop through Kazakhstan, Russia, Belarus, Poland and "
-    "the Balkans (12.3 d) beats the Middle Corridor (13.6 d), for the same reason as "
+    ("Tashkent", "Istanbul"): "a 6,809 km loop through Kazakhstan, Russia, Belarus, Poland and "
+    "the Balkans (12.3 d) beats the Middle Corridor (13.2 d), for the same reason as "
     "Altynkol-Constanța",
-    ("Xi'an", "Mersin"): "an 11,627 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (17.9 d) beats the Middle Corridor by Aktau and Baku (18.7 d, "
+    ("Xi'an", "Mersin"): "an 11,674 km loop by rail through Russia, Belarus, Poland, Central "
+    "Europe, Serbia and Bulgaria (20.2 d) beats the Middle Corridor by Aktau and Baku (21.1 d, "
     "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
 }
 
