@@ -47,7 +47,8 @@ def test_the_classic_rail_route_is_in_the_pareto_set(eurasia: corridor.Network) 
     assert "RU" in route.countries and "BY" in route.countries and "PL" in route.countries
     kinds = [leg.detail for leg in route.legs if leg.kind == "transfer"]
     assert sum("gauge change" in k for k in kinds) == 2  # 1435->1520 in KZ, 1520->1435 in PL
-    # calibration (K1): 12-14 days standard, about 9,900 km; ERA index about USD 3,240/FEU
+    # calibration (K1): 12-14 days standard, about 9,900 km; a loose price band (the ERA index,
+    # USD 3,240/FEU, prices only the 1520 mm section: calibration row K5)
     assert 10 <= route.transit_days <= 18
     assert 9000 <= route.distance_km <= 11000
     assert 2000 <= route.cost_usd <= 5000
