@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from corridor.network.records import MODES, TRAIN_CHANGE, mode_of_layer
+from corridor.network.records import MODES, TRAIN_CHANGE, Transfer, mode_of_layer
 
 if TYPE_CHECKING:
     from corridor.network.model import Network
@@ -161,105 +161,71 @@ def _border_tables(
     return crossdirs, crossdir_of, out
 
 
-def compile_graph(network: Network) -> ExpandedGraph:
-    """Compile a network's records into the expanded graph's arrays."""
-    links = network.links
-    node_index = network.node_index
-    commodities = network.commodities
+_EDGE_COLUMNS: tuple[str, ...] = (
+    "src",
+    "kind",
+    "ref",
+    "reverse",
+    "crossdir",
+    "schedule",
+    "mode_bits",
+    "dst",
+    "distance_km",
+    "hours",
+    "hours_p90",
+    "feu_cost",
+    "t_cost",
+    "wtw",
+    "ttw",
+    "wtw_vehicle",
+    "ttw_vehicle",
+    "reefer_wtw",
+    "reefer_ttw",
+)
 
-    vertex_of: dict[tuple[int, str], int] = {}
-    vertex_node: list[int] = []
-    vertex_layer: list[str] = []
 
-    def vertex(node: int, layer: str) -> int:
+class _Vertices:
+    """The vertices in the order they are made: (node, layer) pairs, a hub's arrival vertices
+    and the auxiliary vertices of border edges."""
+
+    def __init__(self, network: Network) -> None:
+        self.of: dict[tuple[int, str], int] = {}
+        self.node: list[int] = []
+        self.layer: list[str] = []
+        for link in network.links:
+            self.get(network.node_index[link.from_node], link.layer)
+            self.get(network.node_index[link.to_node], link.layer)
+        self.real = dict(self.of)  # the (node, layer) vertices that links and transfers join
+        self.arrival_of: dict[tuple[int, str], int] = {}  # (node, layer) of a train-change hub
+        for transfer in network.transfers:
+            if transfer.kind == TRAIN_CHANGE:
+                key = (network.node_index[transfer.node_id], transfer.from_layer)
+                self.arrival_of[key] = self.get(key[0], f"{transfer.from_layer}:arrive")
+                self.layer[self.arrival_of[key]] = transfer.from_layer
+
+    def get(self, node: int, layer: str) -> int:
+        """The vertex of (node, layer), made on first use."""
         key = (node, layer)
-        if key not in vertex_of:
-            vertex_of[key] = len(vertex_node)
-            vertex_node.append(node)
-            vertex_layer.append(layer)
-        return vertex_of[key]
+        if key not in self.of:
+            self.of[key] = len(self.node)
+            self.node.append(node)
+            self.layer.append(layer)
+        return self.of[key]
 
-    for link in links:
-        vertex(node_index[link.from_node], link.layer)
-        vertex(node_index[link.to_node], link.layer)
-    real_vertices = dict(vertex_of)
-    arrival_of: dict[tuple[int, str], int] = {}  # (node, layer) of a train-change hub
-    for transfer in network.transfers:
-        if transfer.kind == TRAIN_CHANGE:
-            key = (node_index[transfer.node_id], transfer.from_layer)
-            arrival_of[key] = vertex(key[0], f"{transfer.from_layer}:arrive")
-            vertex_layer[arrival_of[key]] = transfer.from_layer
-
-    def arrival(node: int, layer: str) -> int:
+    def arrival(self, node: int, layer: str) -> int:
         """The vertex a move on `layer` ends at."""
-        return arrival_of.get((node, layer), real_vertices[(node, layer)])
+        return self.arrival_of.get((node, layer), self.real[(node, layer)])
 
-    move_factor = {
-        (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "move"
-    }
-    hub_factor = {f.mode: f for f in network.emission_factors if f.activity == "hub"}
-    reefer_factor = {
-        (f.mode, f.energy_carrier): f for f in network.emission_factors if f.activity == "reefer"
-    }
 
-    def reefer_at(node: int) -> tuple[float, float]:
-        """Plug-in power at a terminal or border: the node's grid, else the generic row."""
-        cc = network.nodes[node].country.lower()
-        f = reefer_factor.get(
-            ("terminal", f"electricity_{cc}"), reefer_factor.get(("terminal", "-"))
-        )
-        return (f.wtw_g, f.ttw_g) if f else (0.0, 0.0)
+class _Edges:
+    """Edge columns in the order edges are added (sorted by source vertex at the end)."""
 
-    classes = tuple(dict.fromkeys(["general", *(c.border_class for c in commodities)]))
-    class_index = {c: i for i, c in enumerate(classes)}
-    crossdirs, crossdir_of, border = _border_tables(network, classes)
-    entered = tuple(
-        network.node(links[d.link].from_node if d.reverse else links[d.link].to_node).country
-        for d in crossdirs
-    )
-
-    departures: dict[tuple[int, bool], set[float]] = {}
-    services_on: dict[tuple[int, bool], list[str]] = {}
-    for service in network.services:
-        lk = network.link_index[service.link_id]
-        directions = {"forward": (False,), "reverse": (True,), "both": (False, True)}
-        for rev in directions[service.direction]:
-            departures.setdefault((lk, rev), set()).update(service.departures_h)
-            services_on.setdefault((lk, rev), []).append(service.service_id)
-    schedule_keys = sorted(departures)
-    schedule_of = {key: i for i, key in enumerate(schedule_keys)}
-    schedules = tuple(
-        _frozen(np.array(sorted(departures[k]), dtype=np.float64)) for k in schedule_keys
-    )
-    schedule_services = tuple(tuple(services_on[k]) for k in schedule_keys)
-
-    columns: dict[str, list[float | int | bool]] = {
-        name: []
-        for name in [
-            "src",
-            "kind",
-            "ref",
-            "reverse",
-            "crossdir",
-            "schedule",
-            "mode_bits",
-            "dst",
-            "distance_km",
-            "hours",
-            "hours_p90",
-            "feu_cost",
-            "t_cost",
-            "wtw",
-            "ttw",
-            "wtw_vehicle",
-            "ttw_vehicle",
-            "reefer_wtw",
-            "reefer_ttw",
-        ]
-    }
-    carries_rows: list[list[bool]] = []
+    def __init__(self) -> None:
+        self.columns: dict[str, list[float | int | bool]] = {name: [] for name in _EDGE_COLUMNS}
+        self.carries: list[list[bool]] = []
 
     def add(
+        self,
         src: int,
         dst: int,
         kind: int,
@@ -280,66 +246,90 @@ def compile_graph(network: Network) -> ExpandedGraph:
         reefer: tuple[float, float] = (0.0, 0.0),
         carries: list[bool],
     ) -> None:
-        values = (
-            src,
-            kind,
-            ref,
-            reverse,
-            crossdir,
-            schedule,
-            bits,
-            dst,
-            distance,
-            hours,
-            hours_p90,
-            feu_cost,
-            t_cost,
-            wtw,
-            ttw,
-            *vehicle,
-            *reefer,
-        )
-        for name, value in zip(columns, values, strict=True):
-            columns[name].append(value)
-        carries_rows.append(carries)
+        values = (src, kind, ref, reverse, crossdir, schedule, bits, dst, distance, hours, hours_p90,
+                  feu_cost, t_cost, wtw, ttw, *vehicle, *reefer)  # fmt: skip
+        for name, value in zip(_EDGE_COLUMNS, values, strict=True):
+            self.columns[name].append(value)
+        self.carries.append(carries)
 
-    for li, link in enumerate(links):
+
+class _Factors:
+    """The network's emission rows by activity, and the plug-in intensity at a node."""
+
+    def __init__(self, network: Network) -> None:
+        rows = network.emission_factors
+        self.move = {(f.mode, f.energy_carrier): f for f in rows if f.activity == "move"}
+        self.hub = {f.mode: f for f in rows if f.activity == "hub"}
+        self.reefer = {(f.mode, f.energy_carrier): f for f in rows if f.activity == "reefer"}
+        self._countries = [node.country.lower() for node in network.nodes]
+
+    def reefer_at(self, node: int) -> tuple[float, float]:
+        """Plug-in power at a terminal or border: the node's grid, else the generic row."""
+        generic = self.reefer.get(("terminal", "-"))
+        f = self.reefer.get(("terminal", f"electricity_{self._countries[node]}"), generic)
+        return (f.wtw_g, f.ttw_g) if f else (0.0, 0.0)
+
+    def on_board(self, mode: str) -> tuple[float, float]:
+        """Power a reefer draws on a moving vehicle of `mode`."""
+        f = self.reefer.get((mode, "-"))
+        return (f.wtw_g, f.ttw_g) if f else (0.0, 0.0)
+
+
+_Schedules = tuple[dict[tuple[int, bool], int], tuple[FloatArray, ...], tuple[tuple[str, ...], ...]]
+
+
+def _schedule_tables(network: Network) -> _Schedules:
+    """Per scheduled (link, reverse): its index, its sorted weekly departures and its services."""
+    departures: dict[tuple[int, bool], set[float]] = {}
+    services_on: dict[tuple[int, bool], list[str]] = {}
+    directions = {"forward": (False,), "reverse": (True,), "both": (False, True)}
+    for service in network.services:
+        lk = network.link_index[service.link_id]
+        for rev in directions[service.direction]:
+            departures.setdefault((lk, rev), set()).update(service.departures_h)
+            services_on.setdefault((lk, rev), []).append(service.service_id)
+    keys = sorted(departures)
+    schedules = tuple(_frozen(np.array(sorted(departures[k]), dtype=np.float64)) for k in keys)
+    return {k: i for i, k in enumerate(keys)}, schedules, tuple(tuple(services_on[k]) for k in keys)
+
+
+def _add_moves(
+    network: Network,
+    vertices: _Vertices,
+    edges: _Edges,
+    factors: _Factors,
+    crossings: tuple[list[CrossingDirection], dict[tuple[int, bool], int]],
+    schedule_of: Mapping[tuple[int, bool], int],
+) -> None:
+    """One MOVE edge per open link direction, preceded by a BORDER edge where it crosses one."""
+    crossdirs, crossdir_of = crossings
+    node_index = network.node_index
+    for li, link in enumerate(network.links):
         if link.status == "closed":  # present in the package, not routable until opened
             continue
-        factor = move_factor[(link.mode, link.energy_carrier)]
+        factor = factors.move[(link.mode, link.energy_carrier)]
         per_vehicle_km = 1.0 / (1.0 - factor.empty_share)  # loaded km plus its share of empty km
         vehicle = (
             factor.wtw_g_per_vkm * link.distance_km * per_vehicle_km,
             factor.ttw_g_per_vkm * link.distance_km * per_vehicle_km,
         )
-        on_board = reefer_factor.get((link.mode, "-"))
-        reefer_move = (on_board.wtw_g, on_board.ttw_g) if on_board else (0.0, 0.0)
-        carries = [link.mode in c.modes and link.carries(c.commodity) for c in commodities]
+        carries = [link.mode in c.modes and link.carries(c.commodity) for c in network.commodities]
+        line_haul = link.tariff_usd_per_feu_km * link.distance_km + link.tariff_usd_per_feu
         ends = [(link.from_node, link.to_node, False)]
         if link.bidirectional:
             ends.append((link.to_node, link.from_node, True))
         for a, b, rev in ends:
-            u = real_vertices[(node_index[a], link.layer)]
-            w = arrival(node_index[b], link.layer)
+            u = vertices.real[(node_index[a], link.layer)]
             cdi = crossdir_of.get((li, rev))
             if cdi is not None:
                 layer = f"{BORDER_LAYER}:{crossdirs[cdi].crossing_id}:{int(rev)}"
-                aux = vertex(node_index[a], layer)
-                add(
-                    u,
-                    aux,
-                    BORDER,
-                    li,
-                    rev,
-                    crossdir=cdi,
-                    bits=mode_bit(link.mode),
-                    reefer=reefer_at(node_index[a]),
-                    carries=carries,
-                )
+                aux = vertices.get(node_index[a], layer)
+                edges.add(u, aux, BORDER, li, rev, crossdir=cdi, bits=mode_bit(link.mode),
+                          reefer=factors.reefer_at(node_index[a]), carries=carries)  # fmt: skip
                 u = aux
-            add(
+            edges.add(
                 u,
-                w,
+                vertices.arrival(node_index[b], link.layer),
                 MOVE,
                 li,
                 rev,
@@ -348,54 +338,107 @@ def compile_graph(network: Network) -> ExpandedGraph:
                 distance=link.distance_km,
                 hours=link.duration_h,
                 hours_p90=link.duration_h,
-                feu_cost=(link.tariff_usd_per_feu_km * link.distance_km + link.tariff_usd_per_feu)
-                * (link.tariff_reverse_factor if rev else 1.0),
+                feu_cost=line_haul * (link.tariff_reverse_factor if rev else 1.0),
                 t_cost=link.tariff_usd_per_t_km * link.distance_km,
                 wtw=factor.wtw_g * link.distance_km,
                 ttw=factor.ttw_g * link.distance_km,
                 vehicle=vehicle,
-                reefer=reefer_move,
+                reefer=factors.on_board(link.mode),
                 carries=carries,
             )
 
+
+def _transfer_steps(
+    transfer: Transfer, node: int, vertices: _Vertices
+) -> list[tuple[int, int, bool]]:
+    """The (from vertex, to vertex, to_layer -> from_layer) edges of one transfer row."""
+    va = vertices.real[(node, transfer.from_layer)]
+    vb = vertices.real[(node, transfer.to_layer)]
+    if transfer.kind == TRAIN_CHANGE:
+        return [(vertices.arrival_of[(node, transfer.from_layer)], va, False)]
+    steps = []
+    for out_of, sa, sb, rev in (
+        (transfer.from_layer, va, vb, False),
+        (transfer.to_layer, vb, va, True),
+    ):
+        steps.append((sa, sb, rev))
+        if (node, out_of) in vertices.arrival_of:  # a box off a train of this layer moves on
+            steps.append((vertices.arrival_of[(node, out_of)], sb, rev))
+    return steps
+
+
+def _add_transfers(network: Network, vertices: _Vertices, edges: _Edges, factors: _Factors) -> None:
+    """The TRANSFER edges of every transfer row (`_transfer_steps`)."""
     for ti, transfer in enumerate(network.transfers):
-        n = node_index[transfer.node_id]
-        va = real_vertices[(n, transfer.from_layer)]
-        vb = real_vertices[(n, transfer.to_layer)]
+        n = network.node_index[transfer.node_id]
         modes = {mode_of_layer(transfer.from_layer), mode_of_layer(transfer.to_layer)}
-        bits = sum(mode_bit(m) for m in modes)
-        carries = [modes <= set(c.modes) for c in commodities]
-        hub = hub_factor[transfer.kind]
+        carries = [modes <= set(c.modes) for c in network.commodities]
+        hub = factors.hub[transfer.kind]
         if transfer.kind == "transshipment" and modes & {"sea", "ferry"}:
-            hub = hub_factor.get("maritime_transshipment", hub)
-        steps: list[tuple[int, int, bool]] = []  # (from vertex, to vertex, to_layer -> from_layer)
-        if transfer.kind == TRAIN_CHANGE:
-            steps.append((arrival_of[(n, transfer.from_layer)], va, False))
-        else:
-            for out_of, sa, sb, rev in (
-                (transfer.from_layer, va, vb, False),
-                (transfer.to_layer, vb, va, True),
-            ):
-                steps.append((sa, sb, rev))
-                if (n, out_of) in arrival_of:  # a box off a train of this layer moves on directly
-                    steps.append((arrival_of[(n, out_of)], sb, rev))
-        for s, t, rev in steps:
-            add(
+            hub = factors.hub.get("maritime_transshipment", hub)
+        for s, t, rev in _transfer_steps(transfer, n, vertices):
+            edges.add(
                 s,
                 t,
                 TRANSFER,
                 ti,
                 rev,
-                bits=bits,
+                bits=sum(mode_bit(m) for m in modes),
                 hours=transfer.duration_h,
                 hours_p90=transfer.duration_p90_h,
                 feu_cost=transfer.cost_usd_per_feu,
                 t_cost=transfer.cost_usd_per_t,
                 wtw=hub.wtw_g,
                 ttw=hub.ttw_g,
-                reefer=reefer_at(n),
+                reefer=factors.reefer_at(n),
                 carries=carries,
             )
+
+
+def compile_graph(network: Network) -> ExpandedGraph:
+    """Compile a network's records into the expanded graph's arrays.
+
+    >>> import corridor
+    >>> graph = compile_graph(corridor.load_network())
+    >>> graph.n_edges > graph.n_vertices > 0
+    True
+    """
+    commodities = network.commodities
+    classes = tuple(dict.fromkeys(["general", *(c.border_class for c in commodities)]))
+    crossdirs, crossdir_of, border = _border_tables(network, classes)
+    schedule_of, schedules, schedule_services = _schedule_tables(network)
+    vertices = _Vertices(network)
+    edges = _Edges()
+    factors = _Factors(network)
+    _add_moves(network, vertices, edges, factors, (crossdirs, crossdir_of), schedule_of)
+    _add_transfers(network, vertices, edges, factors)
+    return _assemble(
+        network, vertices, edges, classes, crossdirs, border, (schedules, schedule_services)
+    )
+
+
+def _assemble(
+    network: Network,
+    vertices: _Vertices,
+    edges: _Edges,
+    classes: tuple[str, ...],
+    crossdirs: list[CrossingDirection],
+    border: dict[str, _BorderArrays],
+    timetables: tuple[tuple[FloatArray, ...], tuple[tuple[str, ...], ...]],
+) -> ExpandedGraph:
+    """The frozen CSR arrays: edges sorted by source vertex, vertices grouped by node."""
+    links = network.links
+    columns = edges.columns
+    class_index = {c: i for i, c in enumerate(classes)}
+    entered = tuple(
+        network.node(links[d.link].from_node if d.reverse else links[d.link].to_node).country
+        for d in crossdirs
+    )
+    schedules, schedule_services = timetables
+    vertex_node, vertex_layer = vertices.node, vertices.layer
+    real_vertices, arrival_of = vertices.real, vertices.arrival_of
+    commodities = network.commodities
+    carries_rows = edges.carries
 
     src = np.array(columns["src"], dtype=np.int32)
     order = np.argsort(src, kind="stable")
