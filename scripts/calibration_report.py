@@ -136,7 +136,7 @@ def report(net: corridor.Network, rows: list[Row]) -> str:
         ok = hit(row, value)
         tally.setdefault(row.role, []).append(ok)
         unit = " d" if row.metric == "days" else " USD"
-        shown = "no route" if value is None else f"{value:,.1f}{unit}"
+        shown = "no matching route" if value is None else f"{value:,.1f}{unit}"
         lines.append(
             f"| {row.id} | {row.role} | {row.origin} → {row.destination} | "
             f"{', '.join(row.via) or '–'} | {row.published} | {row.type}, {row.year} | "
