@@ -57,6 +57,8 @@ PACKAGES: dict[str, list[str]] = {
     "scenarios": ["tests/scenarios"],
     "assignment": ["tests/assignment"],
     "routing": ["tests/routing"],
+    # not in `make mutation`'s default set (MUTATION_PACKAGES); run it with --package network
+    "network": ["tests/network", "tests/routing/test_train_change_oracle.py"],
 }
 JITTED = {"kernel.py", "shortest.py", "replan_kernel.py"}
 
