@@ -61,7 +61,6 @@ class ExpandedGraph:
 
     vertex_node: IntArray
     vertex_layer: tuple[str, ...]
-    vertex_arrival: BoolArray  # the arrival vertex of a train-change hub's layer
     vertices_of_node: Mapping[int, tuple[int, ...]]
     indptr: IntArray
     src: IntArray
@@ -435,32 +434,27 @@ def _assemble(
         for d in crossdirs
     )
     schedules, schedule_services = timetables
-    vertex_node, vertex_layer = vertices.node, vertices.layer
-    real_vertices, arrival_of = vertices.real, vertices.arrival_of
-    commodities = network.commodities
-    carries_rows = edges.carries
 
     src = np.array(columns["src"], dtype=np.int32)
     order = np.argsort(src, kind="stable")
-    n_vertices = len(vertex_node)
+    n_vertices = len(vertices.node)
 
     def col(name: str, dtype: type[np.generic]) -> Any:
         return _frozen(np.asarray(columns[name], dtype=dtype)[order])
 
-    vnode = np.array(vertex_node, dtype=np.int32)
+    vnode = np.array(vertices.node, dtype=np.int32)
     dst = col("dst", np.int32)
     indptr = np.zeros(n_vertices + 1, dtype=np.int32)
     np.cumsum(np.bincount(src, minlength=n_vertices), out=indptr[1:])
-    carries_matrix = np.array(carries_rows, dtype=bool).reshape(len(carries_rows), -1)
+    carries_matrix = np.array(edges.carries, dtype=bool).reshape(len(edges.carries), -1)
 
     by_node: dict[int, list[int]] = {}
-    for (node, _layer), v in (*real_vertices.items(), *arrival_of.items()):
+    for (node, _layer), v in (*vertices.real.items(), *vertices.arrival_of.items()):
         by_node.setdefault(node, []).append(v)
 
     return ExpandedGraph(
         vertex_node=_frozen(vnode),
-        vertex_layer=tuple(vertex_layer),
-        vertex_arrival=_frozen(np.isin(np.arange(n_vertices), list(arrival_of.values()))),
+        vertex_layer=tuple(vertices.layer),
         vertices_of_node=MappingProxyType({k: tuple(sorted(v)) for k, v in by_node.items()}),
         indptr=_frozen(indptr),
         src=_frozen(src[order]),
@@ -487,7 +481,7 @@ def _assemble(
         carries=_frozen(np.ascontiguousarray(carries_matrix[order].T)),
         classes=classes,
         commodity_class=_frozen(
-            np.array([class_index[c.border_class] for c in commodities], dtype=np.int32)
+            np.array([class_index[c.border_class] for c in network.commodities], dtype=np.int32)
         ),
         crossing_directions=tuple(crossdirs),
         dwell_median_h=border["transit"][0],

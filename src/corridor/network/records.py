@@ -8,10 +8,10 @@ from typing import Literal
 Mode = Literal["rail", "road", "sea", "ferry", "pipeline"]
 MODES: tuple[Mode, ...] = ("rail", "road", "sea", "ferry", "pipeline")
 CONTAINER_MODES: frozenset[str] = frozenset({"rail", "road", "sea", "ferry"})
-TRANSFER_KINDS: tuple[str, ...] = ("gauge_change", "transshipment", "train_change")
 # the transfer kind that joins a rail layer to itself: a box arriving at the node on that layer and
 # leaving on it changes trains (it waits for the connecting train and is lifted across)
 TRAIN_CHANGE = "train_change"
+TRANSFER_KINDS: tuple[str, ...] = ("gauge_change", "transshipment", TRAIN_CHANGE)
 # GLEC hub categories a `hub` emission factor may name: the transfer kinds, and a maritime
 # container terminal (a transshipment with a sea or ferry side uses it when the table has it).
 HUB_CATEGORIES: tuple[str, ...] = (*TRANSFER_KINDS, "maritime_transshipment")

@@ -8,6 +8,7 @@ import numpy as np
 
 from corridor.network.expanded import BORDER, MOVE
 from corridor.network.model import Network
+from corridor.network.records import TRAIN_CHANGE
 from corridor.routing.clock import to_datetime
 from corridor.routing.pareto import LabelPath
 from corridor.routing.result import Leg, Route
@@ -152,7 +153,7 @@ def route_from_path(
             into = g.vertex_layer[int(g.dst[edge])]
             out_of = g.vertex_layer[int(g.src[edge])]
             place = network.node(transfer.node_id).name
-            if transfer.kind == "train_change":
+            if transfer.kind == TRAIN_CHANGE:
                 detail = f"train change at {place} ({into})"
             else:
                 what = "gauge change" if transfer.kind == "gauge_change" else "transshipment"
