@@ -89,6 +89,13 @@ def test_a_vanished_route_asks_for_its_family_counterpart() -> None:
     assert [(c.status, c.after) for c in changes] == [("rerouted", cape)]
 
 
+def _cheapest(routes: tuple[RouteFigures, ...], mode: str) -> float:
+    """The least cost of the routes that use `mode` (`rail`: rail only, no sea leg)."""
+    if mode == "rail":
+        return min(r.cost_usd for r in routes if r.modes == ("rail",))
+    return min(r.cost_usd for r in routes if mode in r.modes)
+
+
 def test_red_sea_closed_sends_the_sea_route_round_the_cape_and_rail_gains() -> None:
     scenario = load_scenario(EXAMPLES / "red-sea-closed.toml", NET)
     pair = ODPair("CN_XIA", "DE_DUI")
@@ -102,8 +109,16 @@ def test_red_sea_closed_sends_the_sea_route_round_the_cape_and_rail_gains() -> N
         assert "passage:cape" in change.after.corridor
         assert change.after.days > change.before.days + 5  # the Cape detour
     assert od.before.cheapest is not None and "sea" in od.before.cheapest.modes
-    assert od.after.cheapest is not None and od.after.cheapest.modes == ("rail",)
     assert (od.delta()["cost_usd"] or 0.0) > 0
+    # rail gains: the land routes keep their price while the cheapest sea route's rises
+    before_rail, after_rail = (
+        _cheapest(od.before.routes, "rail"),
+        _cheapest(od.after.routes, "rail"),
+    )
+    before_sea, after_sea = _cheapest(od.before.routes, "sea"), _cheapest(od.after.routes, "sea")
+    assert after_rail == pytest.approx(before_rail)
+    assert after_sea > before_sea
+    assert after_rail - after_sea < before_rail - before_sea
     data = result.to_dict()
     assert data["scenario"] == "Red Sea closed" and data["ods"][0]["routes"]
 
