@@ -99,3 +99,24 @@ def test_a_box_entering_the_1520_network_from_the_eu_pays_the_premium_too() -> N
         entries = _exits(network, route, EAEU_1520, EU)
         # eastbound the land exits take their reverse factor (0.833)
         assert entries[0] >= PREMIUM_FLOOR_USD, f"{route.corridor}: {entries}"
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"), [("Almaty", "Istanbul"), ("Altynkol", "Constanța")]
+)
+def test_a_box_sailing_west_from_a_russian_black_sea_port_pays_the_premium(
+    origin: str, destination: str
+) -> None:
+    network = _network()
+    result = corridor.plan(network, origin, destination, depart="2026-12-01", alternatives=10)
+    sailings = [
+        leg
+        for route in result.routes
+        for leg in route.legs
+        if leg.kind == "move"
+        and leg.mode == "sea"
+        and _country(network, leg.from_node) == "RU"
+        and _country(network, leg.to_node) in {"TR", "RO", "BG"}
+    ]
+    assert sailings, f"no route {origin} -> {destination} sails from a Russian Black Sea port"
+    assert all(leg.cost_usd >= PREMIUM_FLOOR_USD for leg in sailings), sailings
