@@ -232,8 +232,12 @@ def _pytest(tests: list[str]) -> list[str]:
 
 def run_one(
     item: WorkItem, tree: Path, tests: list[str], timeout: float, no_jit: bool = False
-) -> WorkResult:
-    """Mutate the file in `tree`, run the tests there, restore the file and its timestamp."""
+) -> WorkResult | None:
+    """Mutate the file in `tree`, run the tests there, restore the file and its timestamp.
+
+    None when the tests were stopped by a signal (the run interrupted, e.g. `timeout` or a kill
+    of its process group): no verdict, so a resumed run tries the mutant again.
+    """
     spec = item.mutations[0]
     tree = tree.resolve()
     path = tree / spec.module_path
@@ -262,6 +266,8 @@ def run_one(
         except subprocess.TimeoutExpired:
             outcome, output = TestOutcome.KILLED, "timeout"
         else:
+            if proc.returncode < 0:
+                return None
             tail = proc.stdout.decode("utf-8", "replace")[-4000:]
             outcome = TestOutcome.SURVIVED if proc.returncode == 0 else TestOutcome.KILLED
             output = tail

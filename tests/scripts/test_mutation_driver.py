@@ -107,3 +107,14 @@ def test_a_tree_holds_the_examples_and_scripts_the_tests_read(
     for name in ("examples/red-sea-closed.toml", "scripts/assign_energy_carriers.py"):
         assert (tree / name).read_bytes() == (ROOT / name).read_bytes()
     assert (tree / "src/fakecalc/calc.py").read_text() == CALC
+
+
+def test_tests_stopped_by_a_signal_give_no_verdict(driver: ModuleType, tmp_path: Path) -> None:
+    # as when the run is interrupted (`timeout`, a kill of its process group): not "caught"
+    stopped = (
+        "import os, signal\n\n\ndef test_stopped():\n    os.kill(os.getpid(), signal.SIGTERM)\n"
+    )
+    tree = fake_tree(tmp_path / "tree-0", tests=stopped)
+    item = mutant(driver, "core/ReplaceBinaryOperator_Add_Sub")
+    assert driver.run_one(item, tree, ["tests"], 120.0) is None
+    assert (tree / "src/fakecalc/calc.py").read_text() == CALC
