@@ -324,10 +324,16 @@ def _pending(
             if not modules or any(path.endswith(m) for m in modules):
                 queue.append((package, item, item.job_id in done))
     if sample is not None:
-        # the same seed draws the same mutants, so a resumed sample finishes the same draw
-        queue.sort(key=lambda entry: (entry[0], entry[1].job_id))
+        # the same seed draws the same mutants, in a resumed session and in a fresh one (job ids
+        # are random, so the draw is made in the order of what each mutant changes)
+        queue.sort(key=lambda entry: (entry[0], _where(entry[1])))
         queue = random.Random(seed).sample(queue, min(sample, len(queue)))
     return [(package, item) for package, item, done in queue if not done]
+
+
+def _where(item: WorkItem) -> tuple[str, int, int, str, int]:
+    spec = item.mutations[0]
+    return (str(spec.module_path), *spec.start_pos, spec.operator_name, spec.occurrence)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import uuid
 from pathlib import Path
 from types import ModuleType
 
@@ -118,3 +119,34 @@ def test_tests_stopped_by_a_signal_give_no_verdict(driver: ModuleType, tmp_path:
     item = mutant(driver, "core/ReplaceBinaryOperator_Add_Sub")
     assert driver.run_one(item, tree, ["tests"], 120.0) is None
     assert (tree / "src/fakecalc/calc.py").read_text() == CALC
+
+
+def test_a_seed_draws_the_same_mutants_in_a_fresh_session(
+    driver: ModuleType, tmp_path: Path
+) -> None:
+    # each session gives its mutants new random job ids; the draw must not depend on them
+    def session(name: str) -> Path:
+        db = tmp_path / f"{name}.sqlite"
+        items = []
+        for line in range(1, 41):
+            spec = driver.MutationSpec(
+                module_path="src/fakecalc/calc.py",
+                operator_name="core/NumberReplacer",
+                operator_args={},
+                occurrence=line - 1,
+                start_pos=(line, 4),
+                end_pos=(line, 5),
+            )
+            items.append(driver.WorkItem.single(job_id=uuid.uuid4().hex, mutation=spec))
+        with driver.use_db(str(db), driver.WorkDB.Mode.create) as work:
+            work.add_work_items(items)
+        return db
+
+    def drawn(db: Path) -> list[int]:
+        return [
+            item.mutations[0].occurrence for _, item in driver._pending({"p": db}, 10, 7, [], 0)
+        ]
+
+    first = drawn(session("a"))
+    assert len(set(first)) == 10
+    assert drawn(session("b")) == first
