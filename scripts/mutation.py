@@ -9,7 +9,9 @@ of the tree under the work folder, so the checkout is never edited. Mutants of t
 kernels are compiled into a cache folder of their own (NUMBA_CACHE_DIR, emptied after each), so
 numba's cache of the unmutated kernels stays valid (each file's timestamp is restored after its
 mutant too); `--no-jit` runs them as Python instead (NUMBA_DISABLE_JIT=1: no compile, but the
-search runs far slower).
+search runs far slower). Before the first mutant, each tree must import `corridor` from its own
+sources and each package's tests must pass there unmutated; either fault stops the run, since
+it would make every mutant survive, or every mutant caught.
 
 Results go into one Cosmic Ray session database per package (WORKDIR/PACKAGE.sqlite), so an
 interrupted run resumes where it stopped and `cr-report WORKDIR/routing.sqlite` also reads
