@@ -1,5 +1,6 @@
 """scripts/mutation.py on a made-up package of two functions: a mutant is tested in its own tree
-however the tree is named, and a tree whose tests cannot see the mutant stops the run."""
+however the tree is named, and a tree whose tests cannot see the mutant stops the run; and
+scripts/mutation_report.py's reading of the equivalent mutants a document lists."""
 
 from __future__ import annotations
 
@@ -150,3 +151,28 @@ def test_a_seed_draws_the_same_mutants_in_a_fresh_session(
     first = drawn(session("a"))
     assert len(set(first)) == 10
     assert drawn(session("b")) == first
+
+
+def test_the_report_counts_as_equivalent_what_every_equivalent_section_lists(
+    tmp_path: Path,
+) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "mutation_report", ROOT / "scripts/mutation_report.py"
+    )
+    assert spec is not None and spec.loader is not None
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    doc = tmp_path / "mutation.md"
+    doc.write_text(
+        "## Survivors\n\n- `src/corridor/a.py:1 core/NumberReplacer`\n\n"
+        "### Equivalent mutants of one session\n\n- `src/corridor/b.py:2 core/AddNot`\n\n"
+        "### Session of another commit\n\n- `src/corridor/c.py:3 core/AddNot`\n\n"
+        "## Equivalent mutants\n\n- `src/corridor/d.py:4 core/AddNot` and\n"
+        "  `src/corridor/e.py:5 core/AddNot`\n\n"
+        "## Survivors left\n\n- `src/corridor/f.py:6 core/AddNot`\n"
+    )
+    assert report._equivalent(doc) == {
+        "src/corridor/b.py:2 core/AddNot",
+        "src/corridor/d.py:4 core/AddNot",
+        "src/corridor/e.py:5 core/AddNot",
+    }
