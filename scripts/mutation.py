@@ -9,7 +9,9 @@ of the tree under the work folder, so the checkout is never edited. Mutants of t
 kernels are compiled into a cache folder of their own (NUMBA_CACHE_DIR, emptied after each), so
 numba's cache of the unmutated kernels stays valid (each file's timestamp is restored after its
 mutant too); `--no-jit` runs them as Python instead (NUMBA_DISABLE_JIT=1: no compile, but the
-search runs far slower).
+search runs far slower). Before the first mutant, each tree must import `corridor` from its own
+sources and each package's tests must pass there unmutated; either fault stops the run, since
+it would make every mutant survive, or every mutant caught.
 
 Results go into one Cosmic Ray session database per package (WORKDIR/PACKAGE.sqlite), so an
 interrupted run resumes where it stopped and `cr-report WORKDIR/routing.sqlite` also reads
@@ -140,6 +142,7 @@ def generate(package: str, base: Path = ROOT) -> list[WorkItem]:
 
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "*.egg-info")
+_READ_BY_TESTS = ("examples", "scripts")
 
 
 def _pristine(workdir: Path) -> Path:
@@ -162,15 +165,83 @@ def _copy_tree(target: Path, pristine: Path) -> None:
             shutil.copy2(original, copy)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, target / name)
-    shutil.rmtree(target / "tests", ignore_errors=True)
-    shutil.copytree(ROOT / "tests", target / "tests", ignore=_IGNORE)
+    # the tests, and what they read beside src/ (examples/red-sea-closed.toml, the data scripts):
+    # a test that cannot find its file fails for every mutant, which would count it as caught
+    for folder in ("tests", *_READ_BY_TESTS):
+        shutil.rmtree(target / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, target / folder, ignore=_IGNORE)
+
+
+def tree_environment(tree: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a tree's tests run in: its own `src` first on the import path.
+
+    The path is absolute: the tests run with the tree as their working folder, where a relative
+    one (from `--workdir build/...`) names nothing, and Python would then import the package
+    from wherever else it is installed (the editable install of the checkout), unmutated.
+    """
+    env = dict(os.environ if base is None else base)
+    env["PYTHONPATH"] = str(tree.resolve() / "src")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def imported_from(tree: Path, module: str = "corridor") -> Path:
+    """The file a tree's tests get for `import module`."""
+    tree = tree.resolve()
+    code = f"import {module}; print({module}.__file__)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env=tree_environment(tree), capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return Path(proc.stdout.strip()).resolve()
+
+
+def check_tree(tree: Path, module: str = "corridor") -> None:
+    """Stop unless the tree's tests import `module` from the tree's own sources."""
+    found = imported_from(tree, module)
+    if not found.is_relative_to(tree.resolve() / "src"):
+        raise SystemExit(
+            f"mutation: the tests in {tree} import {module} from {found}, not from the tree: "
+            "its mutants would never be tested (an install or PYTHONPATH shadows the tree)"
+        )
+
+
+def check_baseline(tree: Path, tests: list[str], timeout: float) -> float:
+    """Run the unmutated tests in the tree; stop unless they pass. Returns the seconds taken.
+
+    A test that fails without a mutant (a file missing from the tree, a broken test) would
+    count every mutant as caught.
+    """
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            _pytest(tests), cwd=tree.resolve(), env=tree_environment(tree), capture_output=True,
+            timeout=timeout, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise SystemExit(
+            f"mutation: the unmutated tests {tests} ran past --timeout {timeout:.0f} s"
+        ) from None
+    if proc.returncode != 0:
+        tail = proc.stdout.decode("utf-8", "replace")[-3000:]
+        raise SystemExit(f"mutation: the unmutated tests {tests} fail in {tree}:\n{tail}")
+    return time.monotonic() - started
+
+
+def _pytest(tests: list[str]) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
 
 
 def run_one(
     item: WorkItem, tree: Path, tests: list[str], timeout: float, no_jit: bool = False
-) -> WorkResult:
-    """Mutate the file in `tree`, run the tests there, restore the file and its timestamp."""
+) -> WorkResult | None:
+    """Mutate the file in `tree`, run the tests there, restore the file and its timestamp.
+
+    None when the tests were stopped by a signal (the run interrupted, e.g. `timeout` or a kill
+    of its process group): no verdict, so a resumed run tries the mutant again.
+    """
     spec = item.mutations[0]
+    tree = tree.resolve()
     path = tree / spec.module_path
     stat = path.stat()
     original = path.read_text(encoding="utf-8")
@@ -180,21 +251,25 @@ def run_one(
         if mutated is None:
             return WorkResult(worker_outcome=WorkerOutcome.NO_TEST)
         path.write_text(mutated, encoding="utf-8")
-        env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONDONTWRITEBYTECODE="1")
+        env = tree_environment(tree)
+        # each mutant starts without the examples Hypothesis saved for the tree's last one, so
+        # a verdict does not hang on which tree, or in which order, the mutants ran
+        shutil.rmtree(tree / ".hypothesis", ignore_errors=True)
         scratch = tree / ".numba-mutant"
         if path.name in JITTED and no_jit:
             env["NUMBA_DISABLE_JIT"] = "1"
         elif path.name in JITTED:
             shutil.rmtree(scratch, ignore_errors=True)
             env["NUMBA_CACHE_DIR"] = str(scratch)
-        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
         try:
             proc = subprocess.run(
-                command, cwd=tree, env=env, capture_output=True, timeout=timeout, check=False
+                _pytest(tests), cwd=tree, env=env, capture_output=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
             outcome, output = TestOutcome.KILLED, "timeout"
         else:
+            if proc.returncode < 0:
+                return None
             tail = proc.stdout.decode("utf-8", "replace")[-4000:]
             outcome = TestOutcome.SURVIVED if proc.returncode == 0 else TestOutcome.KILLED
             output = tail
@@ -251,10 +326,16 @@ def _pending(
             if not modules or any(path.endswith(m) for m in modules):
                 queue.append((package, item, item.job_id in done))
     if sample is not None:
-        # the same seed draws the same mutants, so a resumed sample finishes the same draw
-        queue.sort(key=lambda entry: (entry[0], entry[1].job_id))
+        # the same seed draws the same mutants, in a resumed session and in a fresh one (job ids
+        # are random, so the draw is made in the order of what each mutant changes)
+        queue.sort(key=lambda entry: (entry[0], _where(entry[1])))
         queue = random.Random(seed).sample(queue, min(sample, len(queue)))
     return [(package, item) for package, item, done in queue if not done]
+
+
+def _where(item: WorkItem) -> tuple[str, int, int, str, int]:
+    spec = item.mutations[0]
+    return (str(spec.module_path), *spec.start_pos, spec.operator_name, spec.occurrence)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,8 +355,12 @@ def main(argv: list[str] | None = None) -> int:
         "--retest-timeouts", action="store_true", help="run survivors and timeouts again"
     )
     parser.add_argument("--no-jit", action="store_true", help="kernel mutants without numba")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the run of the unmutated tests"
+    )
     args = parser.parse_args(argv)
     packages = args.package or sorted(PACKAGES)
+    args.workdir = args.workdir.resolve()
     args.workdir.mkdir(parents=True, exist_ok=True)
     trees = [args.workdir / f"tree-{k}" for k in range(args.jobs)]
     if args.fresh:
@@ -291,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     retest = 2 if args.retest_timeouts else int(args.retest)
     queue = _pending(db_paths, args.sample, args.seed, args.module, retest)
     print(f"mutation: {len(queue)} mutants to run in {args.workdir}", flush=True)
+    for tree in trees:
+        check_tree(tree)
+    for package in sorted({package for package, _ in queue} if not args.no_baseline else ()):
+        seconds = check_baseline(trees[0], PACKAGES[package], args.timeout)
+        print(f"mutation: {package}'s tests pass unmutated ({seconds:.0f} s)", flush=True)
     free = list(trees)
     started = time.monotonic()
 

@@ -5,8 +5,9 @@
     python scripts/mutation_report.py --survivors     # and each survivor's diff
     python scripts/mutation_report.py --equivalent docs/mutation.md
 
-With --equivalent, survivors whose `path:line operator` appears in that file's section headed
-"## Equivalent mutants" (docs/mutation.md) are counted apart from the survivors.
+With --equivalent, survivors whose `path:line operator` appears in one of that file's sections
+headed "Equivalent mutants..." (docs/mutation.md: the list of all sessions, and one of a session)
+are counted apart from the survivors.
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ def _equivalent(path: Path | None) -> set[str]:
     if path is None:
         return set()
     text = path.read_text(encoding="utf-8")
-    # only the section headed "Equivalent mutants" (docs/mutation.md lists survivors too)
-    _, _, section = text.partition("## Equivalent mutants")
-    section = section.split("\n## ", 1)[0]
+    # only the sections headed "Equivalent mutants..." (docs/mutation.md lists survivors too),
+    # each up to the next heading of any level
+    parts = re.split(r"^(#{2,} .*)$", text, flags=re.MULTILINE)
+    sections = [body for head, body in zip(parts[1::2], parts[2::2], strict=True)
+                if "Equivalent mutants" in head]  # fmt: skip
     pattern = re.compile(r"(src/corridor/[\w/]+\.py:\d+ core/\w+)")
-    return set(pattern.findall(section))
+    return {key for section in sections for key in pattern.findall(section)}
 
 
 def collect(workdir: Path, equivalent: set[str]):

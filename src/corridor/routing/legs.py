@@ -170,11 +170,6 @@ def route_from_path(
                 f"{transfer.node_id}:{out_of}>{into}",
             )
 
-    countries: list[str] = []
-    for node_id in nodes:
-        country = network.node(node_id).country
-        if not countries or countries[-1] != country:
-            countries.append(country)
     modes = list(dict.fromkeys(lg.mode for lg in legs if lg.kind == "move"))
     return Route(
         pareto=pareto,
@@ -187,7 +182,7 @@ def route_from_path(
         co2e_ttw_kg=sum(lg.co2e_ttw_kg for lg in legs),
         distance_km=sum(lg.distance_km for lg in legs),
         transfers=path.transfers,
-        countries=tuple(countries),
+        countries=countries_of(network, path.edges),
         modes=tuple(modes),
         nodes=tuple(nodes),
         legs=tuple(legs),
