@@ -927,10 +927,23 @@ async def ask_owner(
     return None
 
 
+async def find_owner(ctx: Context, job_id: str) -> int | None:
+    """The live worker that knows the job (job ids are per worker), or None if none does."""
+    for pid in ctx.server.worker_pids():
+        answer = await ask_owner(ctx, pid, "GET", f"/api/jobs/{job_id}")
+        if answer is not None and answer.status_code == 200:
+            return pid
+    return None
+
+
 async def settle_jobs(ctx: Context, wait_s: float) -> None:
     """Wait for every acknowledged job to finish (or cancel it at the end): none may vanish."""
     deadline = time.monotonic() + wait_s
     for job in ctx.log.jobs:
+        if job.owner is None:
+            # the accepting socket was gone before its worker could be read (a loaded machine):
+            # ask every live worker; one that knows the job owns it
+            job.owner = await find_owner(ctx, job.id)
         if job.owner is None:
             job.final = "owner-unknown"
             continue
