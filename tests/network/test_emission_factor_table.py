@@ -3,16 +3,13 @@ and the script that sets links' energy carriers from where they run."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import corridor
 from corridor.errors import NetworkValidationError, Problem
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+from repo_scripts import load_script
 
 
 def problems_of(folder: Path) -> list[Problem]:
@@ -64,14 +61,6 @@ def test_reefer_and_hub_rows_must_name_what_they_price(
     path.write_text("\n".join([header, *body, row]) + "\n")
     problems = problems_of(tiny_copy)
     assert any(message in p.message for p in problems), problems
-
-
-def load_script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 NODES = {

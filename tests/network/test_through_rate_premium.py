@@ -11,8 +11,6 @@ come from the planner.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 import corridor
@@ -28,11 +26,6 @@ EU = {
 # A premium is a flat charge of this order on one move; ordinary moves into the EU (a few
 # dozen km of track, a Baltic feeder) cost far less.
 PREMIUM_FLOOR_USD = 1000.0
-
-
-@cache
-def _network() -> Network:
-    return corridor.load_network()
 
 
 def _country(network: Network, node_id: str) -> str:
@@ -51,9 +44,9 @@ def _exits(network: Network, route: Route, into: set[str], out_of: set[str]) -> 
     ]
 
 
-def test_the_1520_section_costs_what_the_era_index_says() -> None:
+def test_the_1520_section_costs_what_the_era_index_says(eurasia: Network) -> None:
     result = corridor.plan(
-        _network(), "Dostyk", "Małaszewicze", depart="2026-12-01", avoid_modes=["road"]
+        eurasia, "Dostyk", "Małaszewicze", depart="2026-12-01", avoid_modes=["road"]
     )
     via_brest = [r for r in result.routes if "BREST_MALASZEWICZE" in r.corridor]
     assert via_brest, "no route from Dostyk reaches Małaszewicze through Brest"
@@ -70,9 +63,9 @@ def test_the_1520_section_costs_what_the_era_index_says() -> None:
     [("Xi'an", "Hamburg"), ("Chengdu", "Łódź"), ("Harbin", "Rotterdam"), ("Almaty", "Vilnius")],
 )
 def test_a_box_leaving_the_1520_network_for_the_eu_pays_the_premium_once(
-    origin: str, destination: str
+    origin: str, destination: str, eurasia: Network
 ) -> None:
-    network = _network()
+    network = eurasia
     result = corridor.plan(network, origin, destination, depart="2026-12-01", alternatives=10)
     through_1520 = [r for r in result.routes if EAEU_1520 & set(r.countries)]
     assert through_1520, f"no route {origin} -> {destination} crosses Russia or Belarus"
@@ -88,8 +81,10 @@ def test_a_box_leaving_the_1520_network_for_the_eu_pays_the_premium_once(
         assert all(cost < PREMIUM_FLOOR_USD for cost in reentries), f"{route.corridor}"
 
 
-def test_a_box_entering_the_1520_network_from_the_eu_pays_the_premium_too() -> None:
-    network = _network()
+def test_a_box_entering_the_1520_network_from_the_eu_pays_the_premium_too(
+    eurasia: Network,
+) -> None:
+    network = eurasia
     result = corridor.plan(network, "Duisburg", "Xi'an", depart="2026-12-01", avoid_modes=["sea"])
     through_1520 = [r for r in result.routes if EAEU_1520 & set(r.countries)]
     assert through_1520
@@ -105,9 +100,9 @@ def test_a_box_entering_the_1520_network_from_the_eu_pays_the_premium_too() -> N
     ("origin", "destination"), [("Almaty", "Istanbul"), ("Altynkol", "Constanța")]
 )
 def test_a_box_sailing_west_from_a_russian_black_sea_port_pays_the_premium(
-    origin: str, destination: str
+    origin: str, destination: str, eurasia: Network
 ) -> None:
-    network = _network()
+    network = eurasia
     result = corridor.plan(network, origin, destination, depart="2026-12-01", alternatives=10)
     sailings = [
         leg

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,18 +11,12 @@ from typing import Any
 import pytest
 
 from corridor.network.loader import bundled_path
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_geometry.py"
+from repo_scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_geometry", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_geometry"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_geometry")
 
 
 class FakeSea:

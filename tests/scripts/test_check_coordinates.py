@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check_coordinates.py"
+from repo_scripts import load_script
+
 ARGS = argparse.Namespace(confirm_km=5.0, max_correction_km=60.0)
 KM_PER_DEG_LAT = 111.19  # along a meridian on the 6371 km sphere
 
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_coordinates", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_coordinates"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("check_coordinates")
 
 
 def node(kind: str = "city") -> dict[str, str]:

@@ -4,16 +4,15 @@ scripts/mutation_report.py's reading of the equivalent mutants a document lists.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import uuid
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from repo_scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "mutation.py"
 
 CALC = "def add(a, b):\n    return a + b\n\n\ndef double(x):\n    return x * 2\n"
 TESTS = "from fakecalc.calc import add\n\n\ndef test_two_and_three_make_five():\n    assert add(2, 3) == 5\n"
@@ -21,12 +20,7 @@ TESTS = "from fakecalc.calc import add\n\n\ndef test_two_and_three_make_five():\
 
 @pytest.fixture(scope="module")
 def driver() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutation_driver", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mutation_driver"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutation")
 
 
 def fake_tree(folder: Path, tests: str = TESTS) -> Path:
@@ -156,12 +150,7 @@ def test_a_seed_draws_the_same_mutants_in_a_fresh_session(
 def test_the_report_counts_as_equivalent_what_every_equivalent_section_lists(
     tmp_path: Path,
 ) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "mutation_report", ROOT / "scripts/mutation_report.py"
-    )
-    assert spec is not None and spec.loader is not None
-    report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(report)
+    report = load_script("mutation_report")
     doc = tmp_path / "mutation.md"
     doc.write_text(
         "## Survivors\n\n- `src/corridor/a.py:1 core/NumberReplacer`\n\n"
