@@ -13,6 +13,8 @@ the capacities are rebuilt from the records (`net.links`, `net.crossings`, `net.
 * USD per TEU is half the price of a 40' box: (tariff per FEU-km × km + tariff per FEU) × the
   reverse factor against the link's direction × the commodity's factor for the mode, plus half the
   border fee; a transfer costs half its price per FEU;
+* a transfer that lists `through_destinations`, taken in its own direction by cargo bound for a
+  country outside the list, adds its connection (`connection_h`, half `connection_usd_per_feu`);
 * hours are the median: running time, border dwell, transfer time, and on a timetabled direction
   the mean wait of a box arriving at a random moment of the week for the next departure of any
   service on it;
@@ -136,7 +138,11 @@ def arc_costs(
         if arc.kind == "transfer":
             t = net.transfers[int(arc.ref)]
             ok = {mode_of(t.from_layer), mode_of(t.to_layer)} <= set(spec.modes)
-            out.append(0.5 * t.cost_usd_per_feu + vot * t.duration_h if ok else None)
+            usd, hours = 0.5 * t.cost_usd_per_feu, t.duration_h
+            listed = t.through_destinations
+            if not arc.reverse and listed and country[destination] not in listed:
+                usd, hours = usd + 0.5 * t.connection_usd_per_feu, hours + t.connection_h
+            out.append(usd + vot * hours if ok else None)
             continue
         lk = net.link(arc.ref)
         if lk.mode not in spec.modes or not (

@@ -194,30 +194,11 @@ def test_every_pair_has_a_route(origin: str, destination: str, commodity: str) -
 # Known defects of the network, not of geography, kept visible: strict xfail fails the suite the
 # day they are fixed, so the entry must then go. docs/network-plausibility.md explains them.
 KNOWN_DETOURS: dict[tuple[str, str], str] = {
-    # Since every rail line class has one sourced speed (docs/calibration.md, "Line classes"):
-    # Kazakhstan's mainlines 1,007 km a day (KTZ 2019) and its single-track western lines 399 km a
-    # day (the 2022 Bolashak-Altynkol train), Russia 1,200 km a day (RZD), Belarus under 12 h end
-    # to end, Poland, Central Europe and the Balkans 30 km/h (UTK 2017), Hungary 29.1 km/h (VPE
-    # 2018-19), Halkali-Kapikule 8.5 h (Turkish ministry, 2026) and the Balkan rail borders at
-    # 2 h, the fastest way west from Central Asia is rail through Russia, Belarus and
-    # Brest-Małaszewicze (52 h), then south through Central Europe and the Balkans, changing trains
-    # at Budapest BILK (26 h, transfers.csv; it narrows each gap by 26 h). Nothing in the
-    # network says that no operator sells a Kazakhstan-Türkiye or Kazakhstan-Romania train
-    # through the EU. The Middle Corridor loses its time at the Caspian (Aktau transfer 30 h,
-    # clearance 24 h, the feeder's wait, Alat discharge 48 h, estimates). Figures: `corridor
-    # route ORIGIN DESTINATION`, and with `--avoid-country RU` for the Middle Corridor.
-    ("Altynkol", "Constanța"): "a 7,523 km loop by rail through Russia, Belarus, Poland, Czechia, "
-    "Slovakia and Hungary (12.9 d with the Budapest train change) beats the Middle Corridor by "
-    "the Caspian, Georgia and the Black Sea coast (14.6 d)",
-    ("Almaty", "Istanbul"): "a 7,475 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (12.1 d) beats the Middle Corridor (13.2 d), for the same reason "
-    "as Altynkol-Constanța",
-    ("Tashkent", "Istanbul"): "a 6,809 km loop through Kazakhstan, Russia, Belarus, Poland and "
-    "the Balkans (12.3 d) beats the Middle Corridor (13.2 d), for the same reason as "
-    "Altynkol-Constanța",
-    ("Xi'an", "Mersin"): "an 11,674 km loop by rail through Russia, Belarus, Poland, Central "
-    "Europe, Serbia and Bulgaria (20.2 d) beats the Middle Corridor by Aktau and Baku (21.1 d, "
-    "docs/calibration.md H14), for the same reason as Altynkol-Constanța",
+    # Empty since the through-train rule (transfers.csv `through_destinations`): the four loops
+    # through Poland and the Balkans that stood here (Altynkol-Constanța, Almaty-Istanbul,
+    # Tashkent-Istanbul, Xi'an-Mersin) ended when a box bound for a country no China-Europe
+    # train serves had to wait for a connecting train at the gauge change. docs/network-
+    # plausibility.md tells their history.
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -123,6 +123,10 @@ TRANSFERS = {
         number(minimum=0, maximum=L.COST_PER_T[1]), required=False, default=0.0
     ),
     "capacity_teu_per_week": Column(_TEU_WEEK, required=False),
+    "through_destinations": Column(listing(country), required=False, default=()),
+    "connection_h": Column(_HOURS, required=False, default=0.0),
+    "connection_p90_h": Column(_HOURS, required=False, default=0.0),
+    "connection_usd_per_feu": Column(_PER_FEU, required=False, default=0.0),
     **PROVENANCE,
 }
 CROSSINGS = {
@@ -708,6 +712,8 @@ class _Loader:
                 file, n, "duration_p90_h", v["duration_h"], v["duration_p90_h"]
             ):
                 ok = False
+            if not self.connection_ok(file, n, v, {x.country for x in nodes.values()}):
+                ok = False
             key = (node, frozenset((v["from_layer"], v["to_layer"])))
             if key in seen:
                 self.problem(
@@ -732,9 +738,48 @@ class _Loader:
                         v["cost_usd_per_t"] or 0.0,
                         self.provenance(row),
                         capacity_teu_per_week=v["capacity_teu_per_week"],
+                        through_destinations=v["through_destinations"],
+                        connection_h=v["connection_h"],
+                        connection_p90_h=v["connection_p90_h"],
+                        connection_usd_per_feu=v["connection_usd_per_feu"],
                     )
                 )
         return out
+
+    def connection_ok(self, file: str, n: int, v: Mapping[str, Any], countries: set[str]) -> bool:
+        """A transfer's through countries are countries of the network, and its connection (the
+        wait of a box bound elsewhere) is given exactly when it lists any."""
+        through, wait, p90 = v["through_destinations"], v["connection_h"], v["connection_p90_h"]
+        ok = True
+        for code in sorted(set(through) - countries):
+            self.problem(
+                file, n, "through_destinations", code, "no node of nodes.csv is in this country"
+            )
+            ok = False
+        if through and wait <= 0:
+            self.problem(
+                file,
+                n,
+                "connection_h",
+                wait,
+                "expected > 0: the wait for a connecting train of a box bound for a country "
+                "not in through_destinations",
+            )
+            ok = False
+        elif not through and (wait > 0 or p90 > 0 or v["connection_usd_per_feu"] > 0):
+            self.problem(
+                file,
+                n,
+                "through_destinations",
+                "",
+                "a connection applies to boxes bound outside these countries; list them "
+                "(ISO2, ';'-separated)",
+            )
+            ok = False
+        if p90 < wait:
+            self.problem(file, n, "connection_p90_h", p90, "expected >= connection_h")
+            ok = False
+        return ok and self.spread_ok(file, n, "connection_p90_h", wait, p90)
 
     def crossings(
         self,

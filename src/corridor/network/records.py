@@ -127,6 +127,27 @@ class Transfer:
     cost_usd_per_t: float
     provenance: Provenance
     capacity_teu_per_week: float | None = None  # terminal handling, both directions together
+    # Where this lists countries, only boxes bound for them ride through trains here; a box bound
+    # elsewhere also waits `connection_h` (P90 `connection_p90_h`) and pays
+    # `connection_usd_per_feu` for a connecting train, in the row's own direction
+    # (from_layer -> to_layer) only.
+    through_destinations: tuple[str, ...] = ()
+    connection_h: float = 0.0
+    connection_p90_h: float = 0.0
+    connection_usd_per_feu: float = 0.0
+
+    def connects(self, destination_country: str) -> bool:
+        """Whether a box bound for this country waits for a connecting train here.
+
+        >>> from corridor.network.records import Provenance
+        >>> row = Transfer("PL_MAL", "rail_1520", "rail_1435", "gauge_change", 8, 36, 200, 0,
+        ...                Provenance(("s",), False, ""), through_destinations=("DE", "PL"))
+        >>> row.connects("TR"), row.connects("DE")
+        (True, False)
+        """
+        return bool(self.through_destinations) and (
+            destination_country not in self.through_destinations
+        )
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,8 @@ def route_from_path(
             else:
                 what = "gauge change" if transfer.kind == "gauge_change" else "transshipment"
                 detail = f"{what} {out_of} → {into} at {place}"
+            if not backwards and weights.hours[edge] > transfer.duration_h:
+                detail += ", waiting for a connecting train (no through train to the destination)"
             leg(
                 "transfer",
                 transfer.node_id,

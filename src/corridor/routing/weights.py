@@ -84,6 +84,8 @@ def edge_weights(
     Times come as medians and P90s; `line_haul` gives a move's P90 over its median, per mode.
     With `destination_country`, a crossing into that country takes its `import` rows (dwell,
     fee) and every other crossing its `transit` rows; without it, every crossing is transit.
+    It also adds the wait for a connecting train at a transfer whose through trains do not
+    serve that country (`Transfer.connects`); without it, every box rides through.
     """
     g = network.graph
     ci = network.commodity_index[shipment.commodity]
@@ -117,6 +119,8 @@ def edge_weights(
     hours_p90[move] = np.maximum(hours_p90[move], hours[move] * ratio_of_bits[g.mode_bits[move]])
     cost = shipment.feu_units * g.feu_cost + shipment.tonnes * g.t_cost * (shipment.unit == "tonne")
     cost[move] *= _tariff_factors(network, shipment.commodity)[g.mode_bits[move]]
+    if destination_country is not None:
+        _add_connections(network, shipment, destination_country, (hours, hours_p90, cost))
     lane = np.zeros(len(hours), dtype=bool)
     if len(g.crossing_directions):
         median, p90, fee = g.dwell_median_h, g.dwell_p90_h, g.border_fee_feu
@@ -142,6 +146,27 @@ def edge_weights(
         is_transfer=g.kind == TRANSFER,
         green_lane=lane,
     )
+
+
+def _add_connections(
+    network: Network,
+    shipment: Shipment,
+    destination_country: str,
+    weights: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> None:
+    """Add, in place, each connecting wait and its price to the forward edges of the transfers
+    whose through trains do not serve the destination country."""
+    rows = [i for i, t in enumerate(network.transfers) if t.connects(destination_country)]
+    if not rows:
+        return
+    g = network.graph
+    edges = np.flatnonzero((g.kind == TRANSFER) & ~g.reverse & np.isin(g.ref, rows))
+    hours, hours_p90, cost = weights
+    for e in edges:
+        row = network.transfers[g.ref[e]]
+        hours[e] += row.connection_h
+        hours_p90[e] += row.connection_p90_h
+        cost[e] += shipment.feu_units * row.connection_usd_per_feu
 
 
 def _tariff_factors(network: Network, commodity: str) -> npt.NDArray[np.float64]:
