@@ -132,3 +132,53 @@ def test_equally_fast_routes_of_one_corridor_are_settled_by_co2e() -> None:
         g = net.graph
         used = [net.links[int(g.ref[e])] for e in path.edges if g.kind[e] == MOVE]
         assert [link.distance_km for link in used] == [5]
+
+
+def _many_variants_and_one_other_way(variants: int) -> corridor.Network:
+    """N0 (AA) -> N1 (BB) by `variants` parallel road crossings, each an hour slower than the
+    last, then N1 -> N3 (DD); or, slower than every variant, N0 -> N2 (CC) -> N3; then N3 -> N4."""
+
+    def road(link_id: str, a: str, b: str, hours: int) -> dict[str, object]:
+        return {
+            "link_id": link_id, "from_node": a, "to_node": b, "mode": "road", "gauge_mm": None,
+            "distance_km": 10, "duration_h": hours, "bidirectional": False, "tariff_feu_km": 0,
+            "tariff_feu": 0, "tariff_t_km": None,
+        }  # fmt: skip
+
+    links = [road(f"V{i}", "N0", "N1", 1 + i) for i in range(variants)]
+    links += [road("BD", "N1", "N3", 1), road("AC", "N0", "N2", 50), road("CD", "N2", "N3", 50)]
+    links += [road("DE", "N3", "N4", 1)]
+    crossings = [
+        {"crossing_id": f"X{lk['link_id']}", "link_id": lk["link_id"], "direction": "forward",
+         "commodity_class": "general", "dwell": 0, "fee": 0}
+        for lk in links
+    ]  # fmt: skip
+    countries = ("AA", "BB", "CC", "DD", "EE")
+    spec = Spec(
+        nodes=[{"node_id": f"N{i}", "country": c} for i, c in enumerate(countries)],
+        links=links,
+        crossings=crossings,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        return corridor.load_network(write_package(spec, Path(tmp) / "net"))
+
+
+def test_variants_of_one_country_sequence_do_not_shut_out_another_way() -> None:
+    # twelve AA-BB-DD variants reach N3 before the AA-CC-DD way; with eight corridors kept per
+    # vertex, the slower way must still be kept there because no kept label passes CC
+    net = _many_variants_and_one_other_way(12)
+    g = net.graph
+    weights = edge_weights(net, shipment_of(net, "general", corridor.Cargo()), Exclusions())
+    paths = corridor_paths(
+        prepare(g, weights),
+        g.vertices_of_node[net.node_index["N0"]],
+        g.vertices_of_node[net.node_index["N4"]],
+        0.0,
+        [TIME],
+        edge_signatures(net),
+        per_vertex=8,
+        wanted=20,
+    )
+    found = {_corridor(net, p) for p in paths}
+    assert ("XAC", "XCD", "XDE") in found
+    assert sum(1 for c in found if c[0].startswith("XV")) >= 8

@@ -24,6 +24,14 @@ def crosses_caspian(route: corridor.Route) -> bool:
     )
 
 
+def test_beijing_to_moscow_offers_each_of_the_three_exits(eurasia: corridor.Network) -> None:
+    # Kazakhstan, Mongolia and Manzhouli: the Manzhouli way is slower than both, and the many
+    # Kazakhstan-Russia crossings must not crowd it out of the corridor search
+    result = corridor.plan(eurasia, Query("Beijing", "Moscow", depart=DEPART))
+    sequences = {r.countries for r in result.routes}
+    assert {("CN", "KZ", "RU"), ("CN", "MN", "RU"), ("CN", "RU")} <= sequences
+
+
 def test_xian_to_duisburg_offers_russia_and_a_way_round_it(eurasia: corridor.Network) -> None:
     result = corridor.plan(eurasia, Query("Xi'an", "Duisburg", depart=DEPART))
     assert any("RU" in r.countries for r in result.routes)

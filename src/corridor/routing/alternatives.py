@@ -20,7 +20,7 @@ from corridor.routing.legs import countries_of
 from corridor.routing.pareto import LabelPath, SearchSpace, Signatures, corridor_paths
 
 U64 = npt.NDArray[np.uint64]
-PER_VERTEX = 8  # corridor prefixes kept per vertex: bounds the work at about 8x one search
+PER_VERTEX = 8  # corridor prefixes kept per vertex (16 with new country sequences; kernel)
 _BASE = 1_000_003
 _MASK = (1 << 64) - 1
 # a network's signatures, made on its first query: they depend on the (immutable) network alone

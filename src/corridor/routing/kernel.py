@@ -502,17 +502,22 @@ def _lex_less(val: F64, order: I64, ncomp: int, a: int, b: int) -> bool:
 
 
 def _add_corridor_label(
-    lid: int, bag: int, val: F64, sig: U64, alive: U8, nxt: I32, head: I32, order: I64,
-    ncomp: int, per_bag: int, covered: U64,
+    lid: int, bag: int, val: F64, sig: U64, csig: U64, alive: U8, nxt: I32, head: I32,
+    order: I64, ncomp: int, per_bag: int, covered: U64,
 ) -> bool:  # fmt: skip
     """Keep the first label (in `order`) per corridor signature in a bag of at most `per_bag`.
 
-    In the destination bag (`covered` non-empty there) signatures already shown are refused.
+    A full bag still takes a label whose country sequence (`csig`) none of its labels has, up
+    to twice `per_bag`: otherwise the first corridors to arrive, often variants of one country
+    sequence through neighbouring crossings, would shut out a different way at every vertex
+    they share. In the destination bag (`covered` non-empty there) signatures already shown are
+    refused.
     """
     for j in range(covered.shape[0]):
         if covered[j] == sig[lid]:
             return False
     count = 0
+    new_countries = True
     f = head[bag]
     while f >= 0:
         if alive[f]:
@@ -522,8 +527,10 @@ def _add_corridor_label(
                 alive[f] = 0
             else:
                 count += 1
+                if csig[f] == csig[lid]:
+                    new_countries = False
         f = nxt[f]
-    if count >= per_bag:
+    if count >= (2 * per_bag if new_countries else per_bag):
         return False
     nxt[lid] = head[bag]
     head[bag] = lid
@@ -591,7 +598,7 @@ def run_corridors(
             sig[lid] = 0
             csig[lid] = 0
             if _add_corridor_label(
-                lid, s, val, sig, alive, nxt, head, order, ncomp, per_vertex, none
+                lid, s, val, sig, csig, alive, nxt, head, order, ncomp, per_vertex, none
             ):
                 counters[N_LABELS] = lid + 1
                 for c in range(4):
@@ -641,13 +648,13 @@ def run_corridors(
             csig[lid] = csig[u_lid] * country_mul[e] + country_add[e]
             if is_target[v]:
                 if _add_corridor_label(
-                    lid, n, val, sig, alive, nxt, head, order, ncomp, 1 << 30, covered
+                    lid, n, val, sig, csig, alive, nxt, head, order, ncomp, 1 << 30, covered
                 ):
                     counters[N_LABELS] = lid + 1
                     limit = _threshold(val, alive, nxt, head[n], c0, wanted, csig)
                 continue
             if _add_corridor_label(
-                lid, v, val, sig, alive, nxt, head, order, ncomp, per_vertex, none
+                lid, v, val, sig, csig, alive, nxt, head, order, ncomp, per_vertex, none
             ):
                 counters[N_LABELS] = lid + 1
                 for c in range(4):
