@@ -156,17 +156,19 @@ def _add_connections(
 ) -> None:
     """Add, in place, each connecting wait and its price to the forward edges of the transfers
     whose through trains do not serve the destination country."""
-    rows = [i for i, t in enumerate(network.transfers) if t.connects(destination_country)]
-    if not rows:
+    waits = [t.connects(destination_country) for t in network.transfers]
+    if not any(waits):
         return
     g = network.graph
-    edges = np.flatnonzero((g.kind == TRANSFER) & ~g.reverse & np.isin(g.ref, rows))
+    rows = [(t.connection_h, t.connection_p90_h, t.connection_usd_per_feu) if w else (0, 0, 0)
+            for t, w in zip(network.transfers, waits, strict=True)]  # fmt: skip
+    per_row = np.array(rows, dtype=np.float64)  # (transfer, [median, P90, USD])
+    edges = np.flatnonzero((g.kind == TRANSFER) & ~g.reverse)
+    added = per_row[g.ref[edges]]
     hours, hours_p90, cost = weights
-    for e in edges:
-        row = network.transfers[g.ref[e]]
-        hours[e] += row.connection_h
-        hours_p90[e] += row.connection_p90_h
-        cost[e] += shipment.feu_units * row.connection_usd_per_feu
+    hours[edges] += added[:, 0]
+    hours_p90[edges] += added[:, 1]
+    cost[edges] += shipment.feu_units * added[:, 2]
 
 
 def _tariff_factors(network: Network, commodity: str) -> npt.NDArray[np.float64]:
