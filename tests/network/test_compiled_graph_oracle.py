@@ -214,7 +214,7 @@ def _vertex_labels(net: corridor.Network) -> list[Label]:
 
 def compiled_edges(net: corridor.Network) -> dict[tuple[Label, Label, Label], Row]:
     g, labels = net.graph, _vertex_labels(net)
-    names = _kind_names(net, labels)
+    names, bits = _kind_names(net, labels), _mode_bits(net)
     tail = np.searchsorted(g.indptr, np.arange(g.n_edges), side="right") - 1
     out: dict[tuple[Label, Label, Label], Row] = {}
     for e in range(g.n_edges):
@@ -222,13 +222,12 @@ def compiled_edges(net: corridor.Network) -> dict[tuple[Label, Label, Label], Ro
         ref = int(g.ref[e]) if kind == "TRANSFER" else net.links[g.ref[e]].link_id
         key = (labels[int(tail[e])], labels[int(g.dst[e])], (kind, ref, bool(g.reverse[e])))
         assert key not in out, f"edge {key} compiled twice"
-        out[key] = _compiled_row(net, e)
+        out[key] = _compiled_row(net, e, bits)
     return out
 
 
-def _compiled_row(net: corridor.Network, e: int) -> Row:
+def _compiled_row(net: corridor.Network, e: int, bits: dict[str, int]) -> Row:
     g = net.graph
-    bits = _mode_bits(net)
     cd, sc = int(g.crossdir[e]), int(g.schedule[e])
     return {
         "modes": frozenset(m for m, bit in bits.items() if g.mode_bits[e] & bit),
