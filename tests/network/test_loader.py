@@ -387,3 +387,19 @@ def test_a_column_named_twice_is_a_problem(tiny_copy: Path) -> None:
         p.file == "nodes.csv" and p.column == "name" and "more than once" in p.message
         for p in found
     )
+
+
+def test_a_package_whose_every_link_is_closed_loads_with_no_edges(tiny_copy: Path) -> None:
+    transfers = tiny_copy / "transfers.csv"
+    transfers.write_text(transfers.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    path = tiny_copy / "links.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows = [[*rows[0], "status"], *([*r, "closed"] for r in rows[1:])]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    net = corridor.load_network(tiny_copy)
+    assert net.graph.n_edges == 0
+    assert net.graph.carries.shape == (len(net.commodities), 0)
+    with pytest.raises(corridor.NoRouteError):
+        corridor.plan(net, corridor.Query("AA_A", "CC_E"))

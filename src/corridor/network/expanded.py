@@ -446,7 +446,9 @@ def _assemble(
     dst = col("dst", np.int32)
     indptr = np.zeros(n_vertices + 1, dtype=np.int32)
     np.cumsum(np.bincount(src, minlength=n_vertices), out=indptr[1:])
-    carries_matrix = np.array(edges.carries, dtype=bool).reshape(len(edges.carries), -1)
+    carries_matrix = np.array(edges.carries, dtype=bool).reshape(
+        len(edges.carries), len(network.commodities)
+    )  # no edges at all (every link closed) still gives a (0, commodities) matrix
 
     by_node: dict[int, list[int]] = {}
     for (node, _layer), v in (*vertices.real.items(), *vertices.arrival_of.items()):
