@@ -47,6 +47,8 @@ def _problems(tiny: Path, through: str, wait: str, p90: str, usd: str = "") -> l
         ("BB", "0", "0", "", "connection_h", "expected > 0"),
         ("", "30", "50", "", "through_destinations", "list them"),
         ("", "", "", "70", "through_destinations", "list them"),
+        ("", "", "50", "", "through_destinations", "list them"),
+        ("", "30", "", "", "through_destinations", "list them"),
         ("BB", "30", "20", "", "connection_p90_h", "expected >= connection_h"),
         ("BB", "30", "3001", "", "connection_p90_h", "times the median"),
         ("BB", "-1", "50", "", "connection_h", ""),
