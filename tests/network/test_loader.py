@@ -334,6 +334,8 @@ def test_fixture_round_trips_through_csv(tiny_copy: Path) -> None:
         ("links.csv", "BB_D,CC_E,ferry,,300,,20", "BB_D,CC_E,ferry,,300,,8761", "duration_h"),
         ("links.csv", "BB_D,CC_E,ferry,,300,,20", "BB_D,CC_E,ferry,,300,,1", "duration_h"),
         ("links.csv", "mdo,0.5,100", "mdo,1001,100", "tariff_usd_per_feu_km"),
+        ("links.csv", "mdo,0.5,100", "mdo,-0.5,100", "tariff_usd_per_feu_km"),
+        ("transfers.csv", "gauge_change,4,12", "gauge_change,-0.5,12", "duration_h"),
         ("crossings.csv", "general,30,90", "general,30,8761", "dwell_p90_h"),
         ("crossings.csv", "general,30,90", "general,0.5,90", "dwell_p90_h"),
         ("crossings.csv", "general,30,90", "general,nan,90", "dwell_median_h"),
@@ -403,3 +405,14 @@ def test_a_package_whose_every_link_is_closed_loads_with_no_edges(tiny_copy: Pat
     assert net.graph.carries.shape == (len(net.commodities), 0)
     with pytest.raises(corridor.NoRouteError):
         corridor.plan(net, corridor.Query("AA_A", "CC_E"))
+
+
+def test_a_capacity_in_tonnes_below_one_a_week_is_still_a_capacity(tiny_copy: Path) -> None:
+    # the range is "above 0": a tiny pipeline capacity loads and is kept as given
+    edit(
+        tiny_copy / "links.csv",
+        "100,false,electric,,,0.01,,,crude",
+        "100,false,electric,,,0.01,,0.5,crude",
+    )
+    net = corridor.load_network(tiny_copy)
+    assert net.link("L6").capacity_t_per_week == 0.5
