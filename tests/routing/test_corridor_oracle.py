@@ -105,17 +105,25 @@ def _two_roads(first: tuple[int, int], second: tuple[int, int]) -> corridor.Netw
         return corridor.load_network(write_package(spec, Path(tmp) / "net"))
 
 
-def _only_path(net: corridor.Network) -> LabelPath:
+def _time_corridors(
+    net: corridor.Network, origin: str, destination: str, **options: int
+) -> list[LabelPath]:
+    """The corridor search by time for general cargo departing at hour 0."""
     g = net.graph
     weights = edge_weights(net, shipment_of(net, "general", corridor.Cargo()), Exclusions())
-    (path,) = corridor_paths(
+    return corridor_paths(
         prepare(g, weights),
-        g.vertices_of_node[net.node_index["N0"]],
-        g.vertices_of_node[net.node_index["N1"]],
+        g.vertices_of_node[net.node_index[origin]],
+        g.vertices_of_node[net.node_index[destination]],
         0.0,
         [TIME],
         edge_signatures(net),
+        **options,
     )
+
+
+def _only_path(net: corridor.Network) -> LabelPath:
+    (path,) = _time_corridors(net, "N0", "N1")
     return path
 
 
@@ -167,18 +175,7 @@ def test_variants_of_one_country_sequence_do_not_shut_out_another_way() -> None:
     # twelve AA-BB-DD variants reach N3 before the AA-CC-DD way; with eight corridors kept per
     # vertex, the slower way must still be kept there because no kept label passes CC
     net = _many_variants_and_one_other_way(12)
-    g = net.graph
-    weights = edge_weights(net, shipment_of(net, "general", corridor.Cargo()), Exclusions())
-    paths = corridor_paths(
-        prepare(g, weights),
-        g.vertices_of_node[net.node_index["N0"]],
-        g.vertices_of_node[net.node_index["N4"]],
-        0.0,
-        [TIME],
-        edge_signatures(net),
-        per_vertex=8,
-        wanted=20,
-    )
+    paths = _time_corridors(net, "N0", "N4", per_vertex=8, wanted=20)
     found = {_corridor(net, p) for p in paths}
     assert ("XAC", "XCD", "XDE") in found
     assert sum(1 for c in found if c[0].startswith("XV")) >= 8
